@@ -1,0 +1,1 @@
+//! Lines of wpa_supplicant and hostapd debug logs.
