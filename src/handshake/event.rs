@@ -25,11 +25,17 @@ pub enum Observer {
 }
 
 /// A value that may have been cut short (logs truncate long hexdumps).
-#[derive(Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Partial<const N: usize> {
     pub bytes: [u8; N],
     /// How many leading bytes are known; `N` when complete.
     pub known: u8,
+}
+
+impl<const N: usize> Default for Partial<N> {
+    fn default() -> Self {
+        Partial { bytes: [0; N], known: 0 }
+    }
 }
 
 impl<const N: usize> Partial<N> {
