@@ -1,0 +1,43 @@
+//! Command-line interface: clap definitions (their doc comments are the
+//! `--help` text) and one module per subcommand. Library code never sees clap.
+
+mod frames;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Every analysed link completed its handshake.
+pub const EXIT_OK: u8 = 0;
+/// A handshake failure was diagnosed.
+pub const EXIT_FAILURE_FOUND: u8 = 1;
+/// wpadiag could not do the job: bad usage, unreadable input.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Tells you why a WPA/WPA2/WPA3 4-way handshake fails, and proves it.
+///
+/// wpadiag reads a capture (monitor-mode radiotap, raw 802.11, or the
+/// station's own interface; pcap or pcapng, gzip or not) or a
+/// wpa_supplicant/hostapd debug log, replays both sides' checks of the
+/// handshake offline, and names the cause with the frames or log lines that
+/// prove it.
+#[derive(Debug, Parser)]
+#[command(name = "wpadiag", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the decoded frames of a capture (handshake-relevant ones by default).
+    Frames(frames::Args),
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Frames(args) => frames::run(args),
+    }
+}
