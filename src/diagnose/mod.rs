@@ -1,1 +1,185 @@
-//! diagnose layer.
+//! One rule per failure mode. Each looks at one attempt of one link and
+//! may produce a finding; the order of [`RULES`] is their precedence when
+//! choosing an attempt's verdict.
+
+pub mod context;
+mod evidence;
+pub mod finding;
+pub mod rules;
+
+pub use context::{Context, Coverage};
+pub use finding::{Confidence, Evidence, Finding};
+
+use crate::handshake::{EventKind, LinkAnalysis, Timeline, event::Ssid, timeline::LinkId};
+
+pub trait Rule: Sync {
+    /// The finding id this rule produces.
+    fn id(&self) -> &'static str;
+    fn check(&self, ctx: &Context<'_>) -> Option<Finding>;
+}
+
+/// Precedence order: a specific, proved cause before a general pattern;
+/// the patterns before "nothing to conclude".
+pub const RULES: &[&dyn Rule] = &[
+    &rules::sae_failure::SaeFailure,
+    &rules::key_descriptor_mismatch::KeyDescriptorMismatch,
+    &rules::rsn_ie_mismatch_m2::RsnIeMismatchM2,
+    &rules::rsn_ie_mismatch_m3::RsnIeMismatchM3,
+    &rules::anonce_changed::AnonceChanged,
+    &rules::replay_counter::ReplayCounter,
+    &rules::psk_mismatch::PskMismatch,
+    &rules::m2_not_received::M2NotReceived,
+    &rules::ap_ignored_m2::ApIgnoredM2,
+    &rules::m1_unanswered::M1Unanswered,
+    &rules::m3_not_received::M3NotReceived,
+    &rules::m3_rejected::M3Rejected,
+    &rules::m4_lost::M4Lost,
+    &rules::group_key_timeout::GroupKeyTimeout,
+    &rules::wrong_key_given::WrongKeyGiven,
+    &rules::handshake_ok::HandshakeOk,
+    &rules::incomplete_capture::IncompleteCapture,
+    &rules::no_handshake::NoHandshake,
+];
+
+/// The diagnosis of one link.
+#[derive(Debug, Clone)]
+pub struct LinkDiagnosis {
+    pub id: LinkId,
+    pub ssid: Option<Ssid>,
+    pub verdict: Finding,
+    /// Every finding, verdict first, then by attempt.
+    pub findings: Vec<Finding>,
+    pub coverage: Coverage,
+    /// Per attempt, its own verdict id.
+    pub attempt_verdicts: Vec<&'static str>,
+}
+
+/// The diagnosis of everything given.
+#[derive(Debug, Clone)]
+pub struct Diagnosis {
+    pub links: Vec<LinkDiagnosis>,
+    /// Findings about no link in particular (`ap-not-found`, `no-handshake`).
+    pub general: Vec<Finding>,
+}
+
+impl Diagnosis {
+    /// The overall verdict: the first failing link's, else success.
+    pub fn verdict(&self) -> &'static str {
+        self.links
+            .iter()
+            .map(|l| &l.verdict)
+            .chain(self.general.iter())
+            .find(|f| !f.is_success())
+            .or_else(|| self.links.first().map(|l| &l.verdict))
+            .map_or("no-handshake", |f| f.id)
+    }
+
+    /// Every analysed link completed its handshake.
+    pub fn all_ok(&self) -> bool {
+        !self.links.is_empty()
+            && self.general.is_empty()
+            && self.links.iter().all(|l| l.verdict.is_success())
+    }
+}
+
+/// Runs every rule on every attempt of every link.
+pub fn diagnose(timeline: &Timeline, links: &[LinkAnalysis]) -> Diagnosis {
+    let mut diagnosed = Vec::new();
+    for link in links {
+        let coverage = Coverage::of(timeline, link);
+        let mut per_attempt: Vec<Vec<Finding>> = Vec::new();
+        for (attempt, facts) in link.attempts.iter().enumerate() {
+            let ctx = Context {
+                timeline,
+                link,
+                attempt,
+                facts,
+                coverage,
+            };
+            let findings: Vec<Finding> = RULES
+                .iter()
+                .filter_map(|rule| rule.check(&ctx))
+                .map(|mut f| {
+                    f.attempt = Some(attempt);
+                    f
+                })
+                .collect();
+            per_attempt.push(findings);
+        }
+        let attempt_verdicts = per_attempt
+            .iter()
+            .map(|f| f.first().map_or("incomplete-capture", |f| f.id))
+            .collect();
+        let verdict = choose_verdict(&per_attempt);
+        let mut findings = vec![verdict.clone()];
+        for finding in per_attempt.into_iter().flatten() {
+            let duplicate = findings
+                .iter()
+                .any(|f| f.id == finding.id && f.summary == finding.summary);
+            if !duplicate {
+                findings.push(finding);
+            }
+        }
+        diagnosed.push(LinkDiagnosis {
+            id: link.id,
+            ssid: link.ssid().cloned(),
+            verdict,
+            findings,
+            coverage,
+            attempt_verdicts,
+        });
+    }
+    let general = rules::ap_not_found::general_findings(timeline, links, &diagnosed);
+    Diagnosis {
+        links: diagnosed,
+        general,
+    }
+}
+
+/// The link's verdict: its last attempt that concluded something; a
+/// failure repeated in every attempt is more telling than one inconclusive
+/// tail, and a success at the end wins over failures before it.
+fn choose_verdict(per_attempt: &[Vec<Finding>]) -> Finding {
+    let conclusive = |f: &&Finding| !matches!(f.id, "incomplete-capture" | "no-handshake");
+    let last = per_attempt
+        .iter()
+        .rev()
+        .filter_map(|findings| findings.first())
+        .find(conclusive)
+        .or_else(|| per_attempt.iter().rev().find_map(|f| f.first()));
+    match last {
+        Some(verdict) => {
+            let mut verdict = verdict.clone();
+            let same: Vec<usize> = per_attempt
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.first().is_some_and(|f| f.id == verdict.id))
+                .map(|(i, _)| i)
+                .collect();
+            if same.len() > 1 {
+                verdict.summary = format!(
+                    "{} (the same in {} of {} attempts)",
+                    verdict.summary,
+                    same.len(),
+                    per_attempt.len()
+                );
+            }
+            verdict
+        }
+        None => Finding::new(
+            "incomplete-capture",
+            Confidence::Possible,
+            "nothing on this link can be concluded",
+        ),
+    }
+}
+
+/// The text of a link's SSID for display; redaction happens in `report`.
+pub fn ssid_of(timeline: &Timeline, link: &LinkAnalysis) -> Option<Ssid> {
+    link.ssid().cloned().or_else(|| {
+        timeline.events.iter().find_map(|e| match &e.kind {
+            EventKind::Beacon { bssid, ssid, .. } if *bssid == link.id.ap => Some(ssid.clone()),
+            _ => None,
+        })
+    })
+}

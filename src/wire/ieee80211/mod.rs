@@ -83,9 +83,15 @@ impl<'a> Frame<'a> {
 
 #[derive(Debug, Clone, Copy)]
 pub enum Body<'a> {
-    Beacon { elements: Elements<'a> },
-    ProbeResponse { elements: Elements<'a> },
-    ProbeRequest { elements: Elements<'a> },
+    Beacon {
+        elements: Elements<'a>,
+    },
+    ProbeResponse {
+        elements: Elements<'a>,
+    },
+    ProbeRequest {
+        elements: Elements<'a>,
+    },
     Authentication {
         algorithm: u16,
         sequence: u16,
@@ -93,11 +99,26 @@ pub enum Body<'a> {
         /// Algorithm-specific fields (SAE commit/confirm) and elements.
         rest: &'a [u8],
     },
-    AssociationRequest { reassociation: bool, elements: Elements<'a> },
-    AssociationResponse { reassociation: bool, status: u16, aid: u16, elements: Elements<'a> },
-    Deauthentication { reason: u16 },
-    Disassociation { reason: u16 },
-    Action { category: u8, body: &'a [u8] },
+    AssociationRequest {
+        reassociation: bool,
+        elements: Elements<'a>,
+    },
+    AssociationResponse {
+        reassociation: bool,
+        status: u16,
+        aid: u16,
+        elements: Elements<'a>,
+    },
+    Deauthentication {
+        reason: u16,
+    },
+    Disassociation {
+        reason: u16,
+    },
+    Action {
+        category: u8,
+        body: &'a [u8],
+    },
     OtherManagement,
     Ack,
     Cts,
@@ -107,7 +128,11 @@ pub enum Body<'a> {
     OtherControl,
     /// A data frame; `eapol` is the EAPOL frame behind LLC/SNAP 88-8E when
     /// the frame is not protected.
-    Data { protected: bool, null: bool, eapol: Option<&'a [u8]> },
+    Data {
+        protected: bool,
+        null: bool,
+        eapol: Option<&'a [u8]>,
+    },
     Extension,
 }
 
@@ -118,10 +143,22 @@ impl Body<'_> {
             Body::ProbeResponse { .. } => "probe-response",
             Body::ProbeRequest { .. } => "probe-request",
             Body::Authentication { .. } => "auth",
-            Body::AssociationRequest { reassociation: false, .. } => "assoc-request",
-            Body::AssociationRequest { reassociation: true, .. } => "reassoc-request",
-            Body::AssociationResponse { reassociation: false, .. } => "assoc-response",
-            Body::AssociationResponse { reassociation: true, .. } => "reassoc-response",
+            Body::AssociationRequest {
+                reassociation: false,
+                ..
+            } => "assoc-request",
+            Body::AssociationRequest {
+                reassociation: true,
+                ..
+            } => "reassoc-request",
+            Body::AssociationResponse {
+                reassociation: false,
+                ..
+            } => "assoc-response",
+            Body::AssociationResponse {
+                reassociation: true,
+                ..
+            } => "reassoc-response",
             Body::Deauthentication { .. } => "deauth",
             Body::Disassociation { .. } => "disassoc",
             Body::Action { .. } => "action",

@@ -1,0 +1,53 @@
+//! `m3-not-received`: the AP accepted msg 2/4 (it stopped re-sending msg
+//! 1/4, or says it sent msg 3/4) but no msg 3/4 reached the station.
+
+use crate::diagnose::{Confidence, Context, Finding, Rule, evidence};
+use crate::wire::eapol::KeyMsg;
+
+pub struct M3NotReceived;
+
+impl Rule for M3NotReceived {
+    fn id(&self) -> &'static str {
+        "m3-not-received"
+    }
+
+    fn check(&self, ctx: &Context<'_>) -> Option<Finding> {
+        let m3s: Vec<_> = ctx.messages(KeyMsg::M3).map(|(_, m)| m).collect();
+        if m3s.iter().any(|m| m.on_air || m.receiver_saw) || ctx.count(KeyMsg::M4) > 0 {
+            return None;
+        }
+        let ap_sent = m3s.iter().any(|m| m.sender_saw);
+        let last_m2 = ctx.messages(KeyMsg::M2).map(|(i, _)| i).last()?;
+        let accepted = ctx
+            .message(last_m2)
+            .is_some_and(|m| m.acked == Some(true) || m.receiver_saw);
+        let (confidence, summary) = if ap_sent {
+            (
+                if ctx.coverage.station_log || ctx.coverage.air {
+                    Confidence::Certain
+                } else {
+                    Confidence::Likely
+                },
+                "the AP sent msg 3/4 but it never reached the station",
+            )
+        } else if accepted && ctx.m1_after(last_m2).is_none() && ctx.ended_by_disconnect() {
+            (
+                Confidence::Likely,
+                "the AP received msg 2/4 and stopped sending msg 1/4 (so it accepted it), but no msg 3/4 followed",
+            )
+        } else {
+            return None;
+        };
+        let finding = Finding::new(self.id(), confidence, summary);
+        let finding = evidence::messages(ctx, finding, KeyMsg::M2);
+        let finding = evidence::messages(ctx, finding, KeyMsg::M3);
+        let finding = evidence::deauths(ctx, finding);
+        let finding = evidence::log_verdicts(ctx, finding);
+        Some(
+            finding
+                .rules_out("a PSK mismatch: the AP only sends msg 3/4 after msg 2/4's MIC verified")
+                .next_step("look at the radio path from the AP to the station: msg 3/4 is the largest handshake frame and is sent at the AP's chosen rate")
+                .next_step("capture on a monitor interface near the station to see whether msg 3/4 is transmitted and retried"),
+        )
+    }
+}

@@ -1,0 +1,429 @@
+//! One attempt's EAPOL-Key messages, consolidated across sightings (802.11
+//! retries, the same frame in a capture and in a log), and the structural
+//! checks each side makes in hostap's order — those that need no key.
+
+use crate::handshake::event::{
+    Event, EventKind, KeyAction, KeyEvent, LogFact, Observer, Origin, Partial, SecurityIe,
+};
+use crate::wire::eapol::KeyMsg;
+
+/// One EAPOL-Key message, however many times and by whom it was seen.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub msg: KeyMsg,
+    /// Event indices of every sighting, first one first.
+    pub sightings: Vec<usize>,
+    pub replay_counter: Option<u64>,
+    pub nonce: Partial<32>,
+    pub key_info: Option<u16>,
+    pub descriptor_type: Option<u8>,
+    pub key_data_len: Option<u16>,
+    /// Seen in a monitor capture.
+    pub on_air: bool,
+    /// 802.11 transmissions seen (retries included).
+    pub air_transmissions: u32,
+    /// Some air sighting was acknowledged; `None` when no capture can tell.
+    pub acked: Option<bool>,
+    pub signal_dbm: Option<i8>,
+    /// The sender's own log or capture shows it.
+    pub sender_saw: bool,
+    /// The receiver's own log or capture shows it.
+    pub receiver_saw: bool,
+    /// A sighting that carries the whole EAPOL frame.
+    pub eapol_event: Option<usize>,
+    pub mic_len: u8,
+}
+
+impl Message {
+    pub fn first(&self) -> usize {
+        self.sightings.first().copied().unwrap_or_default()
+    }
+
+    pub fn descriptor_version(&self) -> Option<u8> {
+        self.key_info.map(|info| (info & 0x7) as u8)
+    }
+
+    fn absorb(&mut self, index: usize, event: &Event, key: &KeyEvent) {
+        self.sightings.push(index);
+        if self.nonce.known < key.nonce.known {
+            self.nonce = key.nonce;
+        }
+        self.key_info = self.key_info.or(key.key_info);
+        self.descriptor_type = self.descriptor_type.or(key.descriptor_type);
+        self.key_data_len = self.key_data_len.or(key.key_data_len);
+        self.replay_counter = self.replay_counter.or(key.replay_counter);
+        if key.eapol.is_some() && self.eapol_event.is_none() {
+            self.eapol_event = Some(index);
+            self.mic_len = key.mic_len;
+        }
+        let from_ap = self.msg.from_authenticator();
+        match (event.observer, key.air) {
+            (Observer::Air, air) => {
+                self.on_air = true;
+                self.air_transmissions += 1;
+                if let Some(air) = air {
+                    self.acked = match (self.acked, air.acked) {
+                        (Some(true), _) | (_, Some(true)) => Some(true),
+                        (Some(false), _) | (_, Some(false)) => Some(false),
+                        _ => None,
+                    };
+                    self.signal_dbm = self.signal_dbm.or(air.signal_dbm);
+                }
+            }
+            (Observer::Station, _) => {
+                if from_ap {
+                    self.receiver_saw = true
+                } else {
+                    self.sender_saw = true
+                }
+            }
+            (Observer::AccessPoint, _) => {
+                if from_ap {
+                    self.sender_saw = true
+                } else {
+                    self.receiver_saw = true
+                }
+            }
+        }
+    }
+
+    fn matches(&self, key: &KeyEvent) -> bool {
+        if self.msg != key.msg {
+            return false;
+        }
+        let counters = match (self.replay_counter, key.replay_counter) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        counters && self.nonce.agrees_with(&key.nonce) != Some(false)
+    }
+}
+
+/// A structural anomaly: one side broke a rule the other side checks.
+/// Indices are into [`AttemptFacts::messages`] unless named `event`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    /// An M2 whose replay counter matches no M1 the AP sent: hostapd's
+    /// `wpa_receive()` drops it without looking at the MIC.
+    M2CounterUnmatched { m2: usize },
+    /// The AP sent a message whose counter did not increase.
+    ApCounterNotIncreased { msg: usize, previous: usize },
+    /// M4 must echo the M3 counter.
+    M4CounterMismatch { m4: usize, m3: usize },
+    /// The ANonce of M3 differs from that of the M1 the station answered:
+    /// wpa_supplicant drops M3 ("ANonce from message 1 ... differs").
+    AnonceChanged { m1: usize, m3: usize },
+    /// The station changed SNonce between answers in one attempt.
+    SnonceChanged { first: usize, later: usize },
+    /// The RSN element in M2 differs from the (Re)Association Request's:
+    /// hostapd deauthenticates ("WPA IE from (Re)AssocReq did not match").
+    RsnIeMismatchM2 { assoc_event: usize, m2: usize },
+    /// Key descriptor version not the one the negotiated cipher/AKM needs.
+    DescriptorVersion { msg: usize, got: u8, expected: u8 },
+}
+
+/// Everything the key-less replay found in one attempt.
+#[derive(Debug, Clone, Default)]
+pub struct AttemptFacts {
+    pub events: Vec<usize>,
+    pub messages: Vec<Message>,
+    pub checks: Vec<Check>,
+    /// The station's security element from its (Re)Association Request
+    /// (or, in a log, its own element).
+    pub assoc_ie: Option<(usize, SecurityIe)>,
+    /// The element in M2's key data (or the log's "WPA IE for msg 2/4").
+    pub m2_ie: Option<(usize, SecurityIe)>,
+}
+
+impl AttemptFacts {
+    pub fn of(&self, msg: KeyMsg) -> impl Iterator<Item = (usize, &Message)> {
+        self.messages
+            .iter()
+            .enumerate()
+            .filter(move |(_, m)| m.msg == msg)
+    }
+
+    pub fn count(&self, msg: KeyMsg) -> usize {
+        self.of(msg).count()
+    }
+
+    /// The M1 an M2 answered: same replay counter, else the last M1 before it.
+    pub fn m1_for(&self, m2: usize) -> Option<usize> {
+        let answer = self.messages.get(m2)?;
+        let by_counter = self.of(KeyMsg::M1).filter(|(i, m)| {
+            *i < m2 && m.replay_counter.is_some() && m.replay_counter == answer.replay_counter
+        });
+        by_counter
+            .last()
+            .or_else(|| self.of(KeyMsg::M1).filter(|(i, _)| *i < m2).last())
+            .map(|(i, _)| i)
+    }
+
+    /// The M2 the AP answered with an M3: the last one before it.
+    pub fn m2_before(&self, index: usize) -> Option<usize> {
+        self.of(KeyMsg::M2)
+            .filter(|(i, _)| *i < index)
+            .last()
+            .map(|(i, _)| i)
+    }
+
+    pub fn m3_before(&self, index: usize) -> Option<usize> {
+        self.of(KeyMsg::M3)
+            .filter(|(i, _)| *i < index)
+            .last()
+            .map(|(i, _)| i)
+    }
+
+    pub fn log_facts<'e>(&self, events: &'e [Event]) -> impl Iterator<Item = (usize, &'e LogFact)> {
+        self.events
+            .iter()
+            .filter_map(move |&i| match &events.get(i)?.kind {
+                EventKind::Log { fact, .. } => Some((i, fact)),
+                _ => None,
+            })
+    }
+}
+
+/// Builds the facts of one attempt from its events.
+pub fn replay(events: &[Event], attempt_events: &[usize]) -> AttemptFacts {
+    let mut facts = AttemptFacts {
+        events: attempt_events.to_vec(),
+        ..AttemptFacts::default()
+    };
+    for &index in attempt_events {
+        let Some(event) = events.get(index) else {
+            continue;
+        };
+        match &event.kind {
+            EventKind::Key(key) => {
+                let found = facts.messages.iter().rposition(|m| m.matches(key));
+                let position = match found {
+                    Some(position) => position,
+                    None => {
+                        facts.messages.push(Message {
+                            msg: key.msg,
+                            sightings: Vec::new(),
+                            replay_counter: key.replay_counter,
+                            nonce: key.nonce,
+                            key_info: key.key_info,
+                            descriptor_type: key.descriptor_type,
+                            key_data_len: key.key_data_len,
+                            on_air: false,
+                            air_transmissions: 0,
+                            acked: None,
+                            signal_dbm: None,
+                            sender_saw: false,
+                            receiver_saw: false,
+                            eapol_event: None,
+                            mic_len: key.mic_len,
+                        });
+                        facts.messages.len() - 1
+                    }
+                };
+                if let Some(message) = facts.messages.get_mut(position) {
+                    message.absorb(index, event, key);
+                }
+                if key.msg == KeyMsg::M2 && facts.m2_ie.is_none() {
+                    if let Some(ie) = key.eapol.as_deref().and_then(m2_security_ie) {
+                        facts.m2_ie = Some((index, ie));
+                    }
+                }
+            }
+            EventKind::AssociationRequest { rsn, wpa, .. } => {
+                if let Some(ie) = rsn.clone().or_else(|| wpa.clone()) {
+                    facts.assoc_ie = Some((index, ie));
+                }
+            }
+            EventKind::Log {
+                fact: LogFact::OwnIe(ie),
+                ..
+            } if facts.assoc_ie.is_none() => facts.assoc_ie = Some((index, ie.clone())),
+            EventKind::Log {
+                fact: LogFact::Msg2Ie(ie),
+                ..
+            } if facts.m2_ie.is_none() => facts.m2_ie = Some((index, ie.clone())),
+            _ => {}
+        }
+    }
+    facts.checks = structural_checks(&facts);
+    facts
+}
+
+/// The element an M2 carries in its (unencrypted) key data.
+fn m2_security_ie(eapol: &[u8]) -> Option<SecurityIe> {
+    let key = crate::wire::eapol::EapolKey::new_detect(eapol).ok()?;
+    let data = key.key_data();
+    let id = *data.first()?;
+    let len = usize::from(*data.get(1)?);
+    let body = data.get(2..2 + len)?;
+    match id {
+        48 => Some(SecurityIe {
+            id,
+            body: body.to_vec(),
+        }),
+        221 => body
+            .strip_prefix(&[0x00, 0x50, 0xf2, 0x01][..])
+            .map(|wpa| SecurityIe {
+                id,
+                body: wpa.to_vec(),
+            }),
+        _ => None,
+    }
+}
+
+fn structural_checks(facts: &AttemptFacts) -> Vec<Check> {
+    let mut checks = Vec::new();
+    // Authenticator: every new message it sends carries a larger counter.
+    let mut previous_ap: Option<(usize, u64)> = None;
+    for (index, message) in facts.messages.iter().enumerate() {
+        if !message.msg.from_authenticator() {
+            continue;
+        }
+        let Some(counter) = message.replay_counter else {
+            continue;
+        };
+        if let Some((previous, last)) = previous_ap {
+            if counter <= last {
+                checks.push(Check::ApCounterNotIncreased {
+                    msg: index,
+                    previous,
+                });
+            }
+        }
+        previous_ap = Some((index, counter));
+    }
+    let m1_counters: Vec<u64> = facts
+        .of(KeyMsg::M1)
+        .filter_map(|(_, m)| m.replay_counter)
+        .collect();
+    let mut first_snonce: Option<usize> = None;
+    for (index, m2) in facts.of(KeyMsg::M2) {
+        if let Some(counter) = m2.replay_counter {
+            if !m1_counters.is_empty() && !m1_counters.contains(&counter) {
+                checks.push(Check::M2CounterUnmatched { m2: index });
+            }
+        }
+        match first_snonce {
+            None => first_snonce = Some(index),
+            Some(first) => {
+                let changed = facts
+                    .messages
+                    .get(first)
+                    .is_some_and(|f| f.nonce.agrees_with(&m2.nonce) == Some(false));
+                if changed {
+                    checks.push(Check::SnonceChanged {
+                        first,
+                        later: index,
+                    });
+                }
+            }
+        }
+    }
+    for (index, m3) in facts.of(KeyMsg::M3) {
+        let answered_m1 = facts.m2_before(index).and_then(|m2| facts.m1_for(m2));
+        if let Some(m1) = answered_m1 {
+            let differs = facts
+                .messages
+                .get(m1)
+                .is_some_and(|first| first.nonce.agrees_with(&m3.nonce) == Some(false));
+            if differs {
+                checks.push(Check::AnonceChanged { m1, m3: index });
+            }
+        }
+    }
+    for (index, m4) in facts.of(KeyMsg::M4) {
+        if let Some(m3) = facts.m3_before(index) {
+            let m3_counter = facts.messages.get(m3).and_then(|m| m.replay_counter);
+            if let (Some(a), Some(b)) = (m3_counter, m4.replay_counter) {
+                if a != b
+                    && !facts
+                        .of(KeyMsg::M3)
+                        .any(|(_, m)| m.replay_counter == Some(b))
+                {
+                    checks.push(Check::M4CounterMismatch { m4: index, m3 });
+                }
+            }
+        }
+    }
+    if let (Some((assoc_event, assoc)), Some((m2_event, m2))) = (&facts.assoc_ie, &facts.m2_ie) {
+        if assoc != m2 {
+            let m2 = facts
+                .messages
+                .iter()
+                .position(|m| m.sightings.contains(m2_event))
+                .or_else(|| facts.of(KeyMsg::M2).map(|(i, _)| i).next());
+            if let Some(m2) = m2 {
+                checks.push(Check::RsnIeMismatchM2 {
+                    assoc_event: *assoc_event,
+                    m2,
+                });
+            }
+        }
+    }
+    let expected = expected_descriptor_version(facts);
+    if let Some(expected) = expected {
+        for (index, message) in facts.messages.iter().enumerate() {
+            if let Some(got) = message.descriptor_version() {
+                if got != expected {
+                    checks.push(Check::DescriptorVersion {
+                        msg: index,
+                        got,
+                        expected,
+                    });
+                    break;
+                }
+            }
+        }
+    }
+    checks
+}
+
+/// IEEE 802.11-2020 12.7.2 b.1: the descriptor version follows from the
+/// AKM and pairwise cipher the station chose (its element in M2 or the
+/// association request).
+fn expected_descriptor_version(facts: &AttemptFacts) -> Option<u8> {
+    let ie = facts
+        .m2_ie
+        .as_ref()
+        .or(facts.assoc_ie.as_ref())
+        .map(|(_, ie)| ie)?;
+    let (pairwise, akm) = first_pairwise_and_akm(ie)?;
+    let tkip = pairwise == 2;
+    let version = match akm {
+        1 | 2 if tkip => 1,
+        1 | 2 => 2,
+        3..=6 => 3,
+        _ => 0,
+    };
+    Some(version)
+}
+
+/// The first pairwise cipher and AKM suite types of a security element
+/// (both 00-0F-AC for RSN, 00-50-F2 for WPA1, whose numbering agrees for
+/// the values used here).
+pub fn first_pairwise_and_akm(ie: &SecurityIe) -> Option<(u8, u8)> {
+    let body = ie.body.as_slice();
+    // version(2) group(4) pairwise count(2) pairwise list, akm count(2) akm list
+    let pairwise_count = usize::from(u16::from_le_bytes([*body.get(6)?, *body.get(7)?]));
+    let pairwise = *body.get(8 + 3)?;
+    let akm_at = 8 + 4 * pairwise_count;
+    let akm_count = u16::from_le_bytes([*body.get(akm_at)?, *body.get(akm_at + 1)?]);
+    if pairwise_count == 0 || akm_count == 0 {
+        return None;
+    }
+    let akm = *body.get(akm_at + 2 + 3)?;
+    Some((pairwise, akm))
+}
+
+/// Origin of an event, for evidence.
+pub fn origin_of(events: &[Event], index: usize) -> Option<Origin> {
+    events.get(index).map(|e| e.origin)
+}
+
+/// What kind of sighting the event was, for the timeline.
+pub fn action_of(event: &Event) -> Option<KeyAction> {
+    match &event.kind {
+        EventKind::Key(key) => Some(key.action),
+        _ => None,
+    }
+}

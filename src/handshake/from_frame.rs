@@ -1,0 +1,432 @@
+//! Capture records to events: decodes the link layer and the 802.11 frame,
+//! keeps what a handshake diagnosis needs, and pairs ACKs with the frame
+//! they acknowledge.
+//!
+//! Beacons arrive ten times a second per AP, so a Beacon becomes an event
+//! only when its BSS is new or its SSID or security elements changed.
+
+use std::collections::HashMap;
+
+use crate::handshake::event::{
+    AirInfo, Event, EventKind, KeyAction, KeyEvent, Observer, Origin, Partial, SecurityIe, Ssid,
+};
+use crate::wire::{
+    self, LinkType, MacAddr,
+    eapol::{self, EapolKey},
+    ieee80211::{self, Body, Elements},
+    link::{Link, RadioInfo},
+};
+
+/// The longest gap between a frame and the ACK that answers it. An ACK
+/// follows after SIFS (10 or 16 us); capture timestamps are coarser and
+/// some drivers stamp at the end of the frame, so allow generously.
+const ACK_WINDOW_S: f64 = 0.005;
+
+/// Why records were not turned into events, for the report's honesty section.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestStats {
+    pub records: u64,
+    pub undecodable: u64,
+    pub bad_fcs: u64,
+    pub eapol_key_frames: u64,
+    pub acks: u64,
+    pub unsupported_link: u64,
+    /// First few decode errors: (frame number, error).
+    pub errors: Vec<(u64, wire::Error)>,
+    pub linktypes: Vec<LinkType>,
+}
+
+/// A frame waiting to see whether the next record is its ACK.
+struct AwaitingAck {
+    event: usize,
+    ta: MacAddr,
+    time: f64,
+}
+
+#[derive(PartialEq, Eq)]
+struct BeaconKey {
+    ssid: Vec<u8>,
+    rsn: Option<Vec<u8>>,
+    wpa: Option<Vec<u8>>,
+}
+
+/// Turns the records of one capture file into events.
+pub struct FrameIngest {
+    file: u16,
+    events: Vec<Event>,
+    stats: IngestStats,
+    awaiting_ack: Option<AwaitingAck>,
+    beacons: HashMap<MacAddr, BeaconKey>,
+    probes: HashMap<(MacAddr, Vec<u8>), u32>,
+    saw_ack: bool,
+    /// Ethernet-like captures come from one side's own interface.
+    own_interface_observer: Observer,
+}
+
+impl FrameIngest {
+    pub fn new(file: u16) -> Self {
+        FrameIngest {
+            file,
+            events: Vec::new(),
+            stats: IngestStats::default(),
+            awaiting_ack: None,
+            beacons: HashMap::new(),
+            probes: HashMap::new(),
+            saw_ack: false,
+            own_interface_observer: Observer::Station,
+        }
+    }
+
+    /// Ethernet captures are assumed to be the station's own; a capture on
+    /// the AP's interface is declared with this.
+    pub fn set_own_interface_observer(&mut self, observer: Observer) {
+        self.own_interface_observer = observer;
+    }
+
+    pub fn push(&mut self, number: u64, time: f64, linktype: LinkType, data: &[u8]) {
+        self.stats.records += 1;
+        if !self.stats.linktypes.contains(&linktype) {
+            self.stats.linktypes.push(linktype);
+        }
+        let decoded = match wire::decode(linktype, data) {
+            Ok(decoded) => decoded,
+            Err(wire::Error::Unsupported(_)) => {
+                self.stats.unsupported_link += 1;
+                return;
+            }
+            Err(err) => {
+                self.note_error(number, err);
+                return;
+            }
+        };
+        let origin = Origin::Frame {
+            file: self.file,
+            number,
+        };
+        match decoded.link {
+            Link::Dot11(bytes) => self.push_dot11(origin, time, decoded.radio, bytes),
+            Link::Ethernet {
+                dst,
+                src,
+                ethertype,
+                payload,
+            } => {
+                self.awaiting_ack = None;
+                if ethertype == eapol::ETHERTYPE {
+                    self.push_eapol(origin, time, src, dst, None, None, payload);
+                }
+            }
+        }
+    }
+
+    fn note_error(&mut self, number: u64, err: wire::Error) {
+        self.stats.undecodable += 1;
+        if self.stats.errors.len() < 16 {
+            self.stats.errors.push((number, err));
+        }
+    }
+
+    fn push_dot11(&mut self, origin: Origin, time: f64, radio: Option<RadioInfo>, bytes: &[u8]) {
+        let number = match origin {
+            Origin::Frame { number, .. } | Origin::Line { number, .. } => number,
+        };
+        let frame = match ieee80211::parse(bytes) {
+            Ok(frame) => frame,
+            Err(err) => {
+                self.awaiting_ack = None;
+                self.note_error(number, err);
+                return;
+            }
+        };
+        let bad_fcs = radio.is_some_and(|r| r.bad_fcs);
+        if bad_fcs {
+            self.stats.bad_fcs += 1;
+        }
+        let awaiting = self.awaiting_ack.take();
+        if let Body::Ack = frame.body {
+            self.stats.acks += 1;
+            self.saw_ack = true;
+            if let Some(wait) = awaiting {
+                if !bad_fcs && frame.ra() == wait.ta && time - wait.time <= ACK_WINDOW_S {
+                    if let Some(air) = self.events.get_mut(wait.event).and_then(air_of) {
+                        air.acked = Some(true);
+                    }
+                }
+            }
+            return;
+        }
+        let air = AirInfo {
+            retry: frame.retry(),
+            sequence_number: frame.sequence_number(),
+            signal_dbm: radio.and_then(|r| r.signal_dbm),
+            bad_fcs,
+            acked: None,
+        };
+        let ta = frame.ta().unwrap_or(MacAddr::ZERO);
+        let ra = frame.ra();
+        let bssid = frame.bssid().unwrap_or(MacAddr::ZERO);
+        let before = self.events.len();
+        match frame.body {
+            Body::Data {
+                eapol: Some(eapol), ..
+            } => {
+                self.push_eapol(origin, time, ta, ra, Some(bssid), Some(air), eapol);
+            }
+            Body::Beacon { elements } | Body::ProbeResponse { elements } => {
+                let probe_response = matches!(frame.body, Body::ProbeResponse { .. });
+                self.push_beacon(origin, time, bssid, probe_response, elements, air);
+            }
+            Body::ProbeRequest { elements } => {
+                let ssid = elements.ssid().unwrap_or_default();
+                // Broadcast probes name no network; a directed one says what the station looks for.
+                if !ssid.is_empty() {
+                    let seen = self.probes.entry((ta, ssid.to_vec())).or_insert(0);
+                    *seen += 1;
+                    if *seen <= 3 {
+                        self.push_event(
+                            origin,
+                            time,
+                            Observer::Air,
+                            EventKind::ProbeRequest {
+                                sta: ta,
+                                ssid: Ssid(ssid.to_vec()),
+                            },
+                        );
+                    }
+                }
+            }
+            Body::Authentication {
+                algorithm,
+                sequence,
+                status,
+                ..
+            } => self.push_event(
+                origin,
+                time,
+                Observer::Air,
+                EventKind::Authentication {
+                    ta,
+                    ra,
+                    bssid,
+                    algorithm,
+                    sequence,
+                    status,
+                    air: Some(air),
+                },
+            ),
+            Body::AssociationRequest {
+                reassociation,
+                elements,
+            } => self.push_event(
+                origin,
+                time,
+                Observer::Air,
+                EventKind::AssociationRequest {
+                    sta: ta,
+                    bssid,
+                    reassociation,
+                    ssid: elements.ssid().map(|s| Ssid(s.to_vec())),
+                    rsn: security_ie(elements, 48),
+                    wpa: security_ie(elements, 221),
+                    air: Some(air),
+                },
+            ),
+            Body::AssociationResponse { status, .. } => self.push_event(
+                origin,
+                time,
+                Observer::Air,
+                EventKind::AssociationResponse {
+                    sta: ra,
+                    bssid,
+                    status,
+                    air: Some(air),
+                },
+            ),
+            Body::Deauthentication { reason } | Body::Disassociation { reason } => {
+                let disassociation = matches!(frame.body, Body::Disassociation { .. });
+                self.push_event(
+                    origin,
+                    time,
+                    Observer::Air,
+                    EventKind::Deauthentication {
+                        ta,
+                        ra,
+                        bssid,
+                        disassociation,
+                        reason,
+                        air: Some(air),
+                    },
+                )
+            }
+            _ => {}
+        }
+        // Unicast frames that went into an event wait for their ACK.
+        if self.events.len() > before && !ra.is_group() && !bad_fcs {
+            self.awaiting_ack = Some(AwaitingAck {
+                event: self.events.len() - 1,
+                ta,
+                time,
+            });
+        }
+    }
+
+    fn push_beacon(
+        &mut self,
+        origin: Origin,
+        time: f64,
+        bssid: MacAddr,
+        probe_response: bool,
+        elements: Elements<'_>,
+        air: AirInfo,
+    ) {
+        let ssid = elements.ssid().unwrap_or_default();
+        let rsn = elements.rsn();
+        let wpa = elements.wpa();
+        let unchanged = self.beacons.get(&bssid).is_some_and(|known| {
+            known.ssid == ssid && known.rsn.as_deref() == rsn && known.wpa.as_deref() == wpa
+        });
+        if unchanged {
+            return;
+        }
+        self.beacons.insert(
+            bssid,
+            BeaconKey {
+                ssid: ssid.to_vec(),
+                rsn: rsn.map(<[u8]>::to_vec),
+                wpa: wpa.map(<[u8]>::to_vec),
+            },
+        );
+        self.push_event(
+            origin,
+            time,
+            Observer::Air,
+            EventKind::Beacon {
+                bssid,
+                probe_response,
+                ssid: Ssid(ssid.to_vec()),
+                rsn: security_ie(elements, 48),
+                wpa: security_ie(elements, 221),
+                channel: elements.ds_channel(),
+                signal_dbm: air.signal_dbm,
+            },
+        );
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_eapol(
+        &mut self,
+        origin: Origin,
+        time: f64,
+        ta: MacAddr,
+        ra: MacAddr,
+        bssid: Option<MacAddr>,
+        air: Option<AirInfo>,
+        eapol_frame: &[u8],
+    ) {
+        let Some((_, packet_type, _)) = eapol::header(eapol_frame) else {
+            return;
+        };
+        if packet_type != eapol::PACKET_TYPE_KEY {
+            return;
+        }
+        let key = match EapolKey::new_detect(eapol_frame) {
+            Ok(key) => key,
+            Err(err) => {
+                if let Origin::Frame { number, .. } = origin {
+                    self.note_error(number, err);
+                }
+                return;
+            }
+        };
+        self.stats.eapol_key_frames += 1;
+        let msg = key.message();
+        // The authenticator sends M1, M3 and group 1/2; the rest come from the station.
+        let (ap, sta) = if msg.from_authenticator() {
+            (ta, ra)
+        } else {
+            (ra, ta)
+        };
+        let ap = match bssid {
+            Some(bssid) if bssid != MacAddr::ZERO => bssid,
+            _ => ap,
+        };
+        let observer = if air.is_some() {
+            Observer::Air
+        } else {
+            self.own_interface_observer
+        };
+        let mic_len = key.mic_len();
+        let covered = key.mic_covered();
+        let event = KeyEvent {
+            ap,
+            sta,
+            msg,
+            action: KeyAction::Seen,
+            descriptor_type: Some(key.descriptor_type()),
+            key_info: Some(key.key_info().0),
+            key_length: Some(key.key_length()),
+            replay_counter: Some(key.replay_counter()),
+            nonce: Partial::full(key.key_nonce()),
+            mic: Partial::from_prefix(key.key_mic()),
+            mic_len: mic_len as u8,
+            key_data_len: Some(key.key_data_length()),
+            eapol: Some(covered.into()),
+            air,
+        };
+        self.push_event(origin, time, observer, EventKind::Key(Box::new(event)));
+    }
+
+    fn push_event(&mut self, origin: Origin, time: f64, observer: Observer, kind: EventKind) {
+        self.events.push(Event {
+            origin,
+            time: Some(time),
+            observer,
+            kind,
+        });
+    }
+
+    /// Ends the file: a capture with no ACK at all cannot show whether a
+    /// frame was acknowledged, so `acked` becomes unknown rather than false.
+    pub fn finish(mut self) -> (Vec<Event>, IngestStats) {
+        let shows_acks = self.saw_ack;
+        for event in &mut self.events {
+            let broadcast =
+                matches!(&event.kind, EventKind::Deauthentication { ra, .. } if ra.is_group());
+            if let Some(air) = air_of(event) {
+                if broadcast {
+                    air.acked = None;
+                    continue;
+                }
+                air.acked = match (shows_acks, air.acked) {
+                    (false, _) => None,
+                    (true, Some(true)) => Some(true),
+                    (true, _) => Some(false),
+                };
+            }
+        }
+        (self.events, self.stats)
+    }
+}
+
+fn air_of(event: &mut Event) -> Option<&mut AirInfo> {
+    match &mut event.kind {
+        EventKind::Key(key) => key.air.as_mut(),
+        EventKind::Authentication { air, .. }
+        | EventKind::AssociationRequest { air, .. }
+        | EventKind::AssociationResponse { air, .. }
+        | EventKind::Deauthentication { air, .. } => air.as_mut(),
+        _ => None,
+    }
+}
+
+fn security_ie(elements: Elements<'_>, id: u8) -> Option<SecurityIe> {
+    let body = if id == 48 {
+        elements.rsn()?
+    } else {
+        elements.wpa()?
+    };
+    Some(SecurityIe {
+        id,
+        body: body.to_vec(),
+    })
+}
