@@ -1,0 +1,423 @@
+//! The terminal and Markdown reports. Same content, two dressings: the
+//! Markdown one is made to be pasted into a mailing-list or bug-tracker
+//! thread (verdict first, fixed-width timeline in a code block, no colour).
+
+use std::io::{self, Write};
+
+use owo_colors::OwoColorize;
+
+use crate::diagnose::{Confidence, Finding, LinkDiagnosis};
+use crate::handshake::keycheck::MicStatus;
+use crate::report::{
+    model::{Direction, Report, Row, origin_short, origin_text},
+    redact::Namer,
+};
+use crate::wire::eapol::KeyMsg;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub markdown: bool,
+    pub color: bool,
+    pub redact: bool,
+}
+
+pub fn write(report: &Report<'_>, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    let namer = Namer::new(style.redact);
+    // APs first, so pseudonyms number APs and stations separately and stably.
+    for link in &report.diagnosis.links {
+        namer.ap(link.id.ap);
+    }
+    let verdict = report.diagnosis.verdict();
+    let headline = headline(report);
+    if style.markdown {
+        writeln!(out, "## wpadiag: `{verdict}`")?;
+        writeln!(out)?;
+        writeln!(out, "{headline}")?;
+    } else {
+        let label = paint(style, verdict, verdict_is_ok(verdict));
+        writeln!(out, "verdict: {label}")?;
+        writeln!(out, "  {headline}")?;
+    }
+    for (index, link) in report.diagnosis.links.iter().enumerate() {
+        writeln!(out)?;
+        write_link(report, style, &namer, index, link, out)?;
+    }
+    if !report.diagnosis.general.is_empty() {
+        writeln!(out)?;
+        heading(style, out, "Findings about the inputs as a whole")?;
+        for finding in &report.diagnosis.general {
+            write_finding(report, style, &namer, finding, out)?;
+        }
+    }
+    writeln!(out)?;
+    heading(style, out, "Inputs")?;
+    for (index, input) in report.inputs.iter().enumerate() {
+        let name = namer.file(&input.name, index);
+        if style.markdown {
+            writeln!(out, "- `{name}`: {}", input.description)?;
+        } else {
+            writeln!(out, "  {}: {name}: {}", index + 1, input.description)?;
+        }
+        for limit in &input.limits {
+            bullet(style, out, 2, &format!("cannot show: {limit}"))?;
+        }
+        for skipped in &input.skipped {
+            bullet(style, out, 2, &format!("skipped: {skipped}"))?;
+        }
+    }
+    if style.markdown {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "<sub>wpadiag {}; no key material is included in this report.</sub>",
+            env!("CARGO_PKG_VERSION")
+        )?;
+    } else {
+        writeln!(out, "  wpadiag {}", env!("CARGO_PKG_VERSION"))?;
+    }
+    Ok(())
+}
+
+fn headline(report: &Report<'_>) -> String {
+    let first_failure = report
+        .diagnosis
+        .links
+        .iter()
+        .map(|l| &l.verdict)
+        .chain(report.diagnosis.general.iter())
+        .find(|f| !f.is_success());
+    match first_failure {
+        Some(finding) => format!(
+            "{} ({}).",
+            capitalize(&finding.summary),
+            finding.confidence.as_str()
+        ),
+        None if report.diagnosis.links.is_empty() => "Nothing to analyse.".to_string(),
+        None => format!(
+            "Every handshake in the inputs completed ({} link(s)).",
+            report.diagnosis.links.len()
+        ),
+    }
+}
+
+fn write_link(
+    report: &Report<'_>,
+    style: Style,
+    namer: &Namer,
+    index: usize,
+    link: &LinkDiagnosis,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let Some(analysis) = report.analyses.iter().find(|a| a.id == link.id) else {
+        return Ok(());
+    };
+    let ssid = link
+        .ssid
+        .as_ref()
+        .map(|s| format!(" SSID \"{}\"", namer.ssid(s)))
+        .unwrap_or_default();
+    heading(
+        style,
+        out,
+        &format!(
+            "Link {}: AP {} <-> station {}{ssid}",
+            index + 1,
+            namer.ap(link.id.ap),
+            namer.sta(link.id.sta)
+        ),
+    )?;
+    let verdict = &link.verdict;
+    let label = paint(style, verdict.id, verdict.is_success());
+    if style.markdown {
+        writeln!(
+            out,
+            "**Verdict: `{}` ({})**: {}",
+            verdict.id,
+            verdict.confidence.as_str(),
+            verdict.summary
+        )?;
+        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "  verdict: {label} ({}): {}",
+            verdict.confidence.as_str(),
+            verdict.summary
+        )?;
+    }
+    let key = report.key_summary(analysis);
+    if key.given {
+        let yes_no = |v: Option<bool>| match v {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "cannot tell",
+        };
+        let mut line = format!(
+            "key: the station uses your key: {}; the AP uses your key: {}",
+            yes_no(key.station_uses_given_key),
+            yes_no(key.ap_uses_given_key)
+        );
+        if !key.proved_by.is_empty() {
+            line.push_str(&format!(" (proved by {})", key.proved_by.join(", ")));
+        }
+        if let Some(variant) = &key.variant {
+            line.push_str(&format!(
+                "; a variant of your passphrase verifies: {variant}"
+            ));
+        }
+        plain(style, out, &line)?;
+    } else {
+        plain(
+            style,
+            out,
+            "key: none given (pass --ask, --passphrase-file or --config to check MICs)",
+        )?;
+    }
+    // Attempts.
+    if style.markdown {
+        writeln!(out)?;
+        writeln!(out, "| attempt | verdict | M1 | M2 | M3 | M4 | G1 | G2 |")?;
+        writeln!(out, "|---|---|---|---|---|---|---|---|")?;
+    } else {
+        writeln!(out, "  attempts:")?;
+        writeln!(
+            out,
+            "    {:<3} {:<22} {:>3} {:>3} {:>3} {:>3} {:>3} {:>3}",
+            "#", "verdict", "M1", "M2", "M3", "M4", "G1", "G2"
+        )?;
+    }
+    for (a, facts) in analysis.attempts.iter().enumerate() {
+        let counts: Vec<usize> = [
+            KeyMsg::M1,
+            KeyMsg::M2,
+            KeyMsg::M3,
+            KeyMsg::M4,
+            KeyMsg::Group1,
+            KeyMsg::Group2,
+        ]
+        .iter()
+        .map(|&m| facts.count(m))
+        .collect();
+        let attempt_verdict = link.attempt_verdicts.get(a).copied().unwrap_or("-");
+        if style.markdown {
+            writeln!(
+                out,
+                "| {} | `{attempt_verdict}` | {} | {} | {} | {} | {} | {} |",
+                a + 1,
+                counts[0],
+                counts[1],
+                counts[2],
+                counts[3],
+                counts[4],
+                counts[5]
+            )?;
+        } else {
+            writeln!(
+                out,
+                "    {:<3} {:<22} {:>3} {:>3} {:>3} {:>3} {:>3} {:>3}",
+                a + 1,
+                attempt_verdict,
+                counts[0],
+                counts[1],
+                counts[2],
+                counts[3],
+                counts[4],
+                counts[5]
+            )?;
+        }
+    }
+    // Timeline.
+    let rows = report.rows(analysis);
+    if style.markdown {
+        writeln!(out)?;
+        writeln!(out, "Timeline (seconds from the first event):")?;
+        writeln!(out)?;
+        writeln!(out, "```")?;
+    } else {
+        writeln!(out, "  timeline (seconds from the first event):")?;
+    }
+    let several = report.inputs.len() > 1;
+    let indent = if style.markdown { "" } else { "    " };
+    writeln!(
+        out,
+        "{indent}{:>9} {:>8} {:<7} {:<34} {:>5} {:<4} {:>5} {}",
+        "time", "at", "dir", "what", "rc", "ack", "dBm", "MIC"
+    )?;
+    let epoch = report.epoch();
+    let mut last_attempt = None;
+    for row in &rows {
+        if last_attempt.is_some() && last_attempt != Some(row.attempt) {
+            writeln!(out, "{indent}{:>9} -- attempt {} --", "", row.attempt + 1)?;
+        }
+        last_attempt = Some(row.attempt);
+        writeln!(out, "{indent}{}", row_text(row, epoch, several))?;
+    }
+    if style.markdown {
+        writeln!(out, "```")?;
+    }
+    // Findings.
+    if style.markdown {
+        writeln!(out)?;
+        writeln!(out, "Findings:")?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "  findings:")?;
+    }
+    for finding in &link.findings {
+        write_finding(report, style, namer, finding, out)?;
+    }
+    Ok(())
+}
+
+fn row_text(row: &Row, epoch: f64, several: bool) -> String {
+    let time = row
+        .time
+        .map(|t| format!("{:.3}", t - epoch))
+        .unwrap_or_else(|| "-".to_string());
+    let direction = match row.direction {
+        Direction::ApToSta => "AP->STA",
+        Direction::StaToAp => "STA->AP",
+        Direction::Log(crate::handshake::Observer::AccessPoint) => "AP log",
+        Direction::Log(_) => "STA log",
+    };
+    let counter = row
+        .replay_counter
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    let ack = match row.acked {
+        Some(true) => "yes",
+        Some(false) => "NO",
+        None => "",
+    };
+    let signal = row.signal_dbm.map(|s| s.to_string()).unwrap_or_default();
+    let mic = match row.mic {
+        MicStatus::Verified { correction: None } => "ok".to_string(),
+        MicStatus::Verified {
+            correction: Some(c),
+        } => format!("ok (ANonce {:+})", c.delta),
+        MicStatus::Failed => "BAD".to_string(),
+        MicStatus::Unverifiable(why) => format!("n/a: {why}"),
+        MicStatus::NotChecked => String::new(),
+    };
+    let what = if row.retry {
+        format!("{} (retry)", row.what)
+    } else {
+        row.what.clone()
+    };
+    let line = format!(
+        "{time:>9} {:>8} {direction:<7} {what:<34} {counter:>5} {ack:<4} {signal:>5} {mic}",
+        origin_short(row.origin, several)
+    );
+    line.trim_end().to_string()
+}
+
+fn write_finding(
+    report: &Report<'_>,
+    style: Style,
+    namer: &Namer,
+    finding: &Finding,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let attempt = finding
+        .attempt
+        .map(|a| format!(" (attempt {})", a + 1))
+        .unwrap_or_default();
+    let confidence = finding.confidence.as_str();
+    if style.markdown {
+        writeln!(
+            out,
+            "- **`{}`** ({confidence}){attempt}: {}",
+            finding.id, finding.summary
+        )?;
+    } else {
+        let id = paint(style, finding.id, finding.is_success());
+        writeln!(out, "    [{confidence}] {id}{attempt}: {}", finding.summary)?;
+    }
+    if let Some(wanted) = &finding.ssid_wanted {
+        bullet(
+            style,
+            out,
+            3,
+            &format!("the station wants: \"{}\"", namer.ssid(wanted)),
+        )?;
+    }
+    if let Some(hint) = &finding.ssid_hint {
+        bullet(
+            style,
+            out,
+            3,
+            &format!("closest SSID seen: \"{}\"", namer.ssid(hint)),
+        )?;
+    }
+    let several = report.inputs.len() > 1;
+    for evidence in &finding.evidence {
+        let at = match evidence.origin {
+            Some(origin) if several => format!("{} ", origin_short(origin, true)),
+            Some(origin) => format!("{}: ", origin_text(origin)),
+            None => String::new(),
+        };
+        bullet(style, out, 3, &format!("{at}{}", evidence.note))?;
+    }
+    for ruled in &finding.rules_out {
+        bullet(style, out, 3, &format!("rules out {ruled}"))?;
+    }
+    for step in &finding.next_steps {
+        bullet(style, out, 3, &format!("next: {step}"))?;
+    }
+    Ok(())
+}
+
+fn heading(style: Style, out: &mut dyn Write, text: &str) -> io::Result<()> {
+    if style.markdown {
+        writeln!(out, "### {text}")?;
+        writeln!(out)
+    } else if style.color {
+        writeln!(out, "{}", text.bold())
+    } else {
+        writeln!(out, "{text}")
+    }
+}
+
+fn plain(style: Style, out: &mut dyn Write, text: &str) -> io::Result<()> {
+    if style.markdown {
+        writeln!(out, "{text}")
+    } else {
+        writeln!(out, "  {text}")
+    }
+}
+
+fn bullet(style: Style, out: &mut dyn Write, depth: usize, text: &str) -> io::Result<()> {
+    if style.markdown {
+        writeln!(out, "{}- {text}", "  ".repeat(depth.saturating_sub(2)))
+    } else {
+        writeln!(out, "{}- {text}", "  ".repeat(depth + 1))
+    }
+}
+
+fn paint(style: Style, text: &str, ok: bool) -> String {
+    if !style.color {
+        text.to_string()
+    } else if ok {
+        text.green().bold().to_string()
+    } else {
+        text.red().bold().to_string()
+    }
+}
+
+fn verdict_is_ok(verdict: &str) -> bool {
+    verdict == "handshake-ok"
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+impl Confidence {
+    pub fn is_certain(self) -> bool {
+        self == Confidence::Certain
+    }
+}
