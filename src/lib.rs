@@ -7,9 +7,9 @@
 //! mode) -> `report` (text, Markdown, JSON, redaction).
 #![forbid(unsafe_code)]
 
+pub mod crypto;
+pub mod diagnose;
+pub mod handshake;
+pub mod report;
 pub mod source;
 pub mod wire;
-pub mod crypto;
-pub mod handshake;
-pub mod diagnose;
-pub mod report;

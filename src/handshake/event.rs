@@ -34,20 +34,29 @@ pub struct Partial<const N: usize> {
 
 impl<const N: usize> Default for Partial<N> {
     fn default() -> Self {
-        Partial { bytes: [0; N], known: 0 }
+        Partial {
+            bytes: [0; N],
+            known: 0,
+        }
     }
 }
 
 impl<const N: usize> Partial<N> {
     pub fn full(bytes: [u8; N]) -> Self {
-        Partial { bytes, known: N as u8 }
+        Partial {
+            bytes,
+            known: N as u8,
+        }
     }
     /// Keeps up to `N` leading bytes of `prefix`.
     pub fn from_prefix(prefix: &[u8]) -> Self {
         let mut bytes = [0u8; N];
         let known = prefix.len().min(N);
         bytes[..known].copy_from_slice(&prefix[..known]);
-        Partial { bytes, known: known as u8 }
+        Partial {
+            bytes,
+            known: known as u8,
+        }
     }
     pub fn is_complete(&self) -> bool {
         usize::from(self.known) == N
@@ -154,27 +163,45 @@ pub struct SecurityIe {
 /// evidence of what a daemon decided, not of why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LogFact {
-    StateChange { from: String, to: String },
+    StateChange {
+        from: String,
+        to: String,
+    },
     /// "Trying to associate with BSSID (SSID='..' freq=..)".
-    Associating { ssid: Option<Ssid>, freq_mhz: Option<u16> },
+    Associating {
+        ssid: Option<Ssid>,
+        freq_mhz: Option<u16>,
+    },
     Associated,
     /// The supplicant's "4-Way Handshake failed - pre-shared key may be
     /// incorrect": printed on any disconnect during the handshake.
     FourWayFailedGuess,
     /// `CTRL-EVENT-SSID-TEMP-DISABLED ... reason=..`.
-    TempDisabled { reason: String, auth_failures: Option<u32> },
+    TempDisabled {
+        reason: String,
+        auth_failures: Option<u32>,
+    },
     Connected,
     /// `CTRL-EVENT-DISCONNECTED ... reason=N [locally_generated=1]`.
-    Disconnected { reason: Option<u16>, locally_generated: bool },
+    Disconnected {
+        reason: Option<u16>,
+        locally_generated: bool,
+    },
     AuthenticationTimedOut,
     /// A check of the 4-way handshake failed on this side; `check` names it
     /// (`invalid-mic`, `replay-counter`, `anonce-differs`, `ie-mismatch`,
     /// `unwrap-failed`, `descriptor-version`, ...), `msg` is the message.
-    CheckFailed { check: &'static str, msg: Option<KeyMsg>, text: String },
+    CheckFailed {
+        check: &'static str,
+        msg: Option<KeyMsg>,
+        text: String,
+    },
     /// hostapd's `AP-STA-POSSIBLE-PSK-MISMATCH`.
     PossiblePskMismatch,
     /// hostapd gave up re-sending (`PTKSTART`/`PTKINITNEGOTIATING`/group).
-    RetryLimit { state: String },
+    RetryLimit {
+        state: String,
+    },
     /// hostapd's "pairwise key handshake completed" / `EAPOL-4WAY-HS-COMPLETED`.
     HandshakeCompleted,
     GroupKeyFailed,
@@ -203,7 +230,10 @@ pub enum EventKind {
         channel: Option<u8>,
         signal_dbm: Option<i8>,
     },
-    ProbeRequest { sta: MacAddr, ssid: Ssid },
+    ProbeRequest {
+        sta: MacAddr,
+        ssid: Ssid,
+    },
     Authentication {
         ta: MacAddr,
         ra: MacAddr,
@@ -240,7 +270,11 @@ pub enum EventKind {
     /// A log line's fact about the link between `ap` and `sta` (either may
     /// be unknown in the line itself: the log parser fills in what its
     /// context says).
-    Log { ap: Option<MacAddr>, sta: Option<MacAddr>, fact: LogFact },
+    Log {
+        ap: Option<MacAddr>,
+        sta: Option<MacAddr>,
+        fact: LogFact,
+    },
 }
 
 #[derive(Debug, Clone)]

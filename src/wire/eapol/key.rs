@@ -122,7 +122,9 @@ impl<T: AsRef<[u8]>> EapolKey<T> {
             .map(usize::from)
             .unwrap_or(usize::MAX);
         if fixed.saturating_add(key_data_length) > frame_len {
-            return Err(Error::Malformed("EAPOL-Key Key Data Length past end of body"));
+            return Err(Error::Malformed(
+                "EAPOL-Key Key Data Length past end of body",
+            ));
         }
         Ok(())
     }
@@ -371,7 +373,10 @@ mod tests {
     fn cut_at_every_length_is_an_error_never_a_panic() {
         let bytes = m1_wpa2();
         for len in 0..bytes.len() {
-            assert!(EapolKey::new_checked(&bytes[..len], 16).is_err(), "len {len}");
+            assert!(
+                EapolKey::new_checked(&bytes[..len], 16).is_err(),
+                "len {len}"
+            );
             assert!(EapolKey::new_detect(&bytes[..len]).is_err(), "len {len}");
         }
     }

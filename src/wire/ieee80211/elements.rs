@@ -30,7 +30,9 @@ impl<'a> Elements<'a> {
     }
 
     pub fn find(&self, wanted: u8) -> Option<&'a [u8]> {
-        self.iter().find(|(id, _)| *id == wanted).map(|(_, body)| body)
+        self.iter()
+            .find(|(id, _)| *id == wanted)
+            .map(|(_, body)| body)
     }
 
     /// The SSID element's body: an octet string of 0..=32 bytes, not text.
