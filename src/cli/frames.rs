@@ -90,7 +90,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     out.flush()?;
     let stats = reader.stats();
     if undecodable > 0 {
-        eprintln!("wpadiag: {undecodable} frames could not be decoded");
+        eprintln!("wpadiag: {undecodable} frame(s) could not be decoded");
     }
     if stats.damaged > 0 {
         eprintln!(
