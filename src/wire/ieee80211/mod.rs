@@ -2,7 +2,7 @@
 
 pub mod elements;
 
-use crate::wire::{MacAddr, Result};
+use crate::wire::{Error, MacAddr, Result, link::llc_snap, u16_le};
 pub use elements::Elements;
 
 /// Frame type and subtype, from the Frame Control field.
@@ -134,6 +134,11 @@ pub enum Body<'a> {
         eapol: Option<&'a [u8]>,
     },
     Extension,
+    /// A protected (802.11w) Deauthentication, Disassociation or Action
+    /// frame: its body is encrypted, so no reason or category is readable.
+    ProtectedManagement {
+        subtype: u8,
+    },
 }
 
 impl Body<'_> {
@@ -173,12 +178,319 @@ impl Body<'_> {
             Body::Data { null: true, .. } => "null-data",
             Body::Data { .. } => "data",
             Body::Extension => "extension",
+            Body::ProtectedManagement { subtype } => match *subtype {
+                subtype::DISASSOCIATION => "disassoc",
+                subtype::DEAUTHENTICATION => "deauth",
+                subtype::ACTION | subtype::ACTION_NO_ACK => "action",
+                _ => "management",
+            },
         }
     }
 }
 
+/// Frame types (Frame Control bits 2-3).
+pub mod frame_type {
+    pub const MANAGEMENT: u8 = 0;
+    pub const CONTROL: u8 = 1;
+    pub const DATA: u8 = 2;
+    pub const EXTENSION: u8 = 3;
+}
+
+/// Subtypes used here (IEEE 802.11-2020 Table 9-1).
+pub mod subtype {
+    pub const ASSOCIATION_REQUEST: u8 = 0;
+    pub const ASSOCIATION_RESPONSE: u8 = 1;
+    pub const REASSOCIATION_REQUEST: u8 = 2;
+    pub const REASSOCIATION_RESPONSE: u8 = 3;
+    pub const PROBE_REQUEST: u8 = 4;
+    pub const PROBE_RESPONSE: u8 = 5;
+    pub const BEACON: u8 = 8;
+    pub const DISASSOCIATION: u8 = 10;
+    pub const AUTHENTICATION: u8 = 11;
+    pub const DEAUTHENTICATION: u8 = 12;
+    pub const ACTION: u8 = 13;
+    pub const ACTION_NO_ACK: u8 = 14;
+    // Control
+    pub const BLOCK_ACK_REQUEST: u8 = 8;
+    pub const BLOCK_ACK: u8 = 9;
+    pub const PS_POLL: u8 = 10;
+    pub const RTS: u8 = 11;
+    pub const CTS: u8 = 12;
+    pub const ACK: u8 = 13;
+}
+
+/// Action categories a diagnosis names (IEEE 802.11-2020 Table 9-51).
+pub mod category {
+    pub const SPECTRUM_MANAGEMENT: u8 = 0;
+    pub const BLOCK_ACK: u8 = 3;
+    pub const PUBLIC: u8 = 4;
+    pub const FT: u8 = 6;
+    pub const SA_QUERY: u8 = 8;
+    pub const PROTECTED_DUAL_OF_PUBLIC: u8 = 9;
+    pub const WNM: u8 = 10;
+    pub const VENDOR_PROTECTED: u8 = 126;
+    pub const VENDOR: u8 = 127;
+
+    pub fn name(category: u8) -> &'static str {
+        match category {
+            0 => "spectrum-management",
+            1 => "qos",
+            3 => "block-ack",
+            4 => "public",
+            5 => "radio-measurement",
+            6 => "ft",
+            7 => "ht",
+            8 => "sa-query",
+            9 => "protected-dual-of-public",
+            10 => "wnm",
+            11 => "unprotected-wnm",
+            12 => "tdls",
+            13 => "mesh",
+            19 => "fst",
+            21 => "vht",
+            30 => "he",
+            126 => "vendor-protected",
+            127 => "vendor",
+            _ => "other",
+        }
+    }
+}
+
+/// Authentication algorithm numbers whose bodies carry SAE fields.
+pub const AUTH_ALGORITHM_SAE: u16 = 3;
+
+impl Body<'_> {
+    /// For an SAE Authentication frame, "commit" or "confirm" by its
+    /// transaction sequence number (IEEE 802.11-2020 12.4.7).
+    pub fn sae_message(&self) -> Option<&'static str> {
+        match self {
+            Body::Authentication {
+                algorithm: AUTH_ALGORITHM_SAE,
+                sequence,
+                ..
+            } => match sequence {
+                1 => Some("commit"),
+                2 => Some("confirm"),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The element list of management bodies that have one.
+    pub fn elements(&self) -> Option<Elements<'_>> {
+        match self {
+            Body::Beacon { elements }
+            | Body::ProbeResponse { elements }
+            | Body::ProbeRequest { elements }
+            | Body::AssociationRequest { elements, .. }
+            | Body::AssociationResponse { elements, .. } => Some(*elements),
+            _ => None,
+        }
+    }
+}
+
+fn truncated(what: &'static str, need: usize, have: usize) -> Error {
+    Error::Truncated { what, need, have }
+}
+
+fn mac_at(bytes: &[u8], at: usize) -> Option<MacAddr> {
+    crate::wire::array_at::<6>(bytes, at).map(MacAddr)
+}
+
+/// Decodes only the Frame Control field: callers skip frames that cannot
+/// matter before paying for the rest.
+pub fn frame_control(bytes: &[u8]) -> Option<FrameControl> {
+    u16_le(bytes, 0).map(FrameControl)
+}
+
 /// Decodes an 802.11 frame (without FCS).
 pub fn parse(bytes: &[u8]) -> Result<Frame<'_>> {
-    let _ = bytes;
-    Err(crate::wire::Error::Unsupported("802.11 frame"))
+    let fc = frame_control(bytes).ok_or(truncated("802.11 header", 10, bytes.len()))?;
+    let duration = u16_le(bytes, 2).ok_or(truncated("802.11 header", 10, bytes.len()))?;
+    let addr1 = mac_at(bytes, 4).ok_or(truncated("802.11 header", 10, bytes.len()))?;
+    let mut frame = Frame {
+        fc,
+        duration,
+        addr1,
+        addr2: None,
+        addr3: None,
+        addr4: None,
+        sequence_control: None,
+        qos_control: None,
+        body: Body::OtherControl,
+    };
+    match fc.frame_type() {
+        frame_type::CONTROL => parse_control(bytes, &mut frame)?,
+        frame_type::MANAGEMENT => parse_management(bytes, &mut frame)?,
+        frame_type::DATA => parse_data(bytes, &mut frame)?,
+        _ => {
+            frame.addr2 = mac_at(bytes, 10);
+            frame.body = Body::Extension;
+        }
+    }
+    Ok(frame)
+}
+
+fn parse_control(bytes: &[u8], frame: &mut Frame<'_>) -> Result<()> {
+    let sub = frame.fc.subtype();
+    frame.body = match sub {
+        subtype::ACK => Body::Ack,
+        subtype::CTS => Body::Cts,
+        subtype::RTS => Body::Rts,
+        subtype::BLOCK_ACK => Body::BlockAck,
+        subtype::BLOCK_ACK_REQUEST => Body::BlockAckRequest,
+        _ => Body::OtherControl,
+    };
+    // ACK, CTS and the Control Wrapper carry only the receiver address.
+    if !matches!(sub, subtype::ACK | subtype::CTS | 7) && sub >= 4 {
+        frame.addr2 =
+            Some(mac_at(bytes, 10).ok_or(truncated("802.11 control frame", 16, bytes.len()))?);
+    }
+    Ok(())
+}
+
+/// The three-address header shared by management and data frames.
+fn three_addresses(bytes: &[u8], frame: &mut Frame<'_>, what: &'static str) -> Result<()> {
+    let (Some(addr2), Some(addr3), Some(sequence)) =
+        (mac_at(bytes, 10), mac_at(bytes, 16), u16_le(bytes, 22))
+    else {
+        return Err(truncated(what, 24, bytes.len()));
+    };
+    frame.addr2 = Some(addr2);
+    frame.addr3 = Some(addr3);
+    frame.sequence_control = Some(sequence);
+    Ok(())
+}
+
+fn parse_management<'a>(bytes: &'a [u8], frame: &mut Frame<'a>) -> Result<()> {
+    three_addresses(bytes, frame, "802.11 management header")?;
+    // In management frames the Order bit announces a 4-byte HT Control field.
+    let header_len = if frame.fc.order() { 28 } else { 24 };
+    let body = bytes.get(header_len..).ok_or(truncated(
+        "802.11 management header",
+        header_len,
+        bytes.len(),
+    ))?;
+    let sub = frame.fc.subtype();
+    if frame.fc.protected() {
+        frame.body = match sub {
+            // Only these can be protected; an encrypted Authentication is
+            // shared-key's third message, whose fixed fields stay clear.
+            subtype::AUTHENTICATION => auth(body)?,
+            _ => Body::ProtectedManagement { subtype: sub },
+        };
+        return Ok(());
+    }
+    frame.body = match sub {
+        subtype::BEACON => Body::Beacon {
+            elements: Elements(fixed(body, 12, "beacon fixed fields")?),
+        },
+        subtype::PROBE_RESPONSE => Body::ProbeResponse {
+            elements: Elements(fixed(body, 12, "probe response fixed fields")?),
+        },
+        subtype::PROBE_REQUEST => Body::ProbeRequest {
+            elements: Elements(body),
+        },
+        subtype::ASSOCIATION_REQUEST => Body::AssociationRequest {
+            reassociation: false,
+            elements: Elements(fixed(body, 4, "association request fixed fields")?),
+        },
+        subtype::REASSOCIATION_REQUEST => Body::AssociationRequest {
+            reassociation: true,
+            elements: Elements(fixed(body, 10, "reassociation request fixed fields")?),
+        },
+        subtype::ASSOCIATION_RESPONSE | subtype::REASSOCIATION_RESPONSE => {
+            let elements = fixed(body, 6, "association response fixed fields")?;
+            Body::AssociationResponse {
+                reassociation: sub == subtype::REASSOCIATION_RESPONSE,
+                status: u16_le(body, 2).unwrap_or(0),
+                aid: u16_le(body, 4).unwrap_or(0) & 0x3fff,
+                elements: Elements(elements),
+            }
+        }
+        subtype::AUTHENTICATION => auth(body)?,
+        subtype::DEAUTHENTICATION => Body::Deauthentication {
+            reason: u16_le(body, 0).ok_or(truncated("deauthentication reason", 2, body.len()))?,
+        },
+        subtype::DISASSOCIATION => Body::Disassociation {
+            reason: u16_le(body, 0).ok_or(truncated("disassociation reason", 2, body.len()))?,
+        },
+        subtype::ACTION | subtype::ACTION_NO_ACK => {
+            let (&category, body) = body
+                .split_first()
+                .ok_or(truncated("action category", 1, 0))?;
+            Body::Action { category, body }
+        }
+        _ => Body::OtherManagement,
+    };
+    Ok(())
+}
+
+/// Skips `len` bytes of fixed fields and returns what follows.
+fn fixed<'a>(body: &'a [u8], len: usize, what: &'static str) -> Result<&'a [u8]> {
+    body.get(len..).ok_or(truncated(what, len, body.len()))
+}
+
+fn auth(body: &[u8]) -> Result<Body<'_>> {
+    let (Some(algorithm), Some(sequence), Some(status)) =
+        (u16_le(body, 0), u16_le(body, 2), u16_le(body, 4))
+    else {
+        return Err(truncated("authentication fixed fields", 6, body.len()));
+    };
+    Ok(Body::Authentication {
+        algorithm,
+        sequence,
+        status,
+        rest: body.get(6..).unwrap_or_default(),
+    })
+}
+
+/// LLC/SNAP ethertype of EAPOL.
+const ETHERTYPE_EAPOL: u16 = 0x888e;
+
+fn parse_data<'a>(bytes: &'a [u8], frame: &mut Frame<'a>) -> Result<()> {
+    three_addresses(bytes, frame, "802.11 data header")?;
+    let mut header_len = 24;
+    if frame.fc.to_ds() && frame.fc.from_ds() {
+        frame.addr4 =
+            Some(mac_at(bytes, 24).ok_or(truncated("802.11 4-address header", 30, bytes.len()))?);
+        header_len = 30;
+    }
+    let sub = frame.fc.subtype();
+    let qos = sub & 0x8 != 0;
+    if qos {
+        frame.qos_control = Some(u16_le(bytes, header_len).ok_or(truncated(
+            "QoS control",
+            header_len + 2,
+            bytes.len(),
+        ))?);
+        header_len += 2;
+        // QoS frames with the Order bit carry an HT Control field.
+        if frame.fc.order() {
+            header_len += 4;
+        }
+    }
+    let body =
+        bytes
+            .get(header_len..)
+            .ok_or(truncated("802.11 data header", header_len, bytes.len()))?;
+    let null = sub & 0x4 != 0;
+    let protected = frame.fc.protected();
+    // An A-MSDU (QoS control bit 7) holds subframes, not one LLC header.
+    let amsdu = frame.qos_control.is_some_and(|qc| qc & 0x0080 != 0);
+    let eapol = if protected || null || amsdu {
+        None
+    } else {
+        match llc_snap(body) {
+            Some((ETHERTYPE_EAPOL, eapol)) => Some(eapol),
+            _ => None,
+        }
+    };
+    frame.body = Body::Data {
+        protected,
+        null,
+        eapol,
+    };
+    Ok(())
 }
