@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions (their doc comments are the
 //! `--help` text) and one module per subcommand. Library code never sees clap.
 
+mod analyze;
 mod frames;
 
 use std::process::ExitCode;
@@ -30,6 +31,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Diagnose why a handshake fails, from captures and logs.
+    Analyze(analyze::Args),
     /// List the decoded frames of a capture (handshake-relevant ones by default).
     Frames(frames::Args),
 }
@@ -38,6 +41,26 @@ pub enum Command {
 pub fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
+        Command::Analyze(args) => analyze::run(args),
         Command::Frames(args) => frames::run(args),
     }
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For a terminal (colour when it is one).
+    Text,
+    /// For a mailing-list or bug-tracker thread.
+    Markdown,
+    /// One JSON document (schema in the README).
+    Json,
+}
+
+/// When to colour terminal output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
 }

@@ -1,0 +1,130 @@
+//! `wpadiag analyze`: read captures and logs, replay the handshakes,
+//! name the cause, print the report.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+
+use crate::cli::{Color, EXIT_ERROR, EXIT_FAILURE_FOUND, EXIT_OK, Format};
+use wpadiag::{
+    diagnose,
+    handshake::{self, Timeline, event::Ssid},
+    report::{self, InputSummary, Report},
+    wire::MacAddr,
+};
+
+/// Diagnose why a handshake fails, from captures and/or logs.
+///
+/// Give every file you have about one failure: a monitor-mode capture, a
+/// capture on the station's interface, wpa_supplicant's and hostapd's -dd
+/// logs. They are merged on one timeline and correlated by addresses,
+/// replay counters and nonces.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  wpadiag analyze monitor.pcapng --ask
+      Capture from a monitor interface; prompts for the passphrase to check MICs.
+  wpadiag analyze /var/log/wpa_supplicant.log --format markdown --redact
+      A report to paste into a mailing-list thread, addresses and SSIDs replaced.
+  WPADIAG_PASSPHRASE='correct horse' wpadiag analyze sta.pcap ap.log --ssid 'Home Net'
+      A station-side capture plus the AP's log, key from the environment.")]
+pub struct Args {
+    /// Capture files (pcap/pcapng, gzip or not) and text logs, in any order.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// The network name, when the inputs do not show it (or to override).
+    #[arg(long, value_name = "SSID")]
+    pub ssid: Option<String>,
+
+    /// Only the link(s) of this AP.
+    #[arg(long, value_name = "MAC")]
+    pub bssid: Option<String>,
+
+    /// Only the link(s) of this station.
+    #[arg(long, value_name = "MAC")]
+    pub sta: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Replace MAC addresses and SSIDs by stable pseudonyms.
+    #[arg(long)]
+    pub redact: bool,
+
+    /// Colour: auto (terminal and NO_COLOR unset), always, never.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.files.len() > usize::from(u16::MAX) {
+        anyhow::bail!("too many input files (at most {})", u16::MAX);
+    }
+    let bssid = parse_mac(args.bssid.as_deref(), "--bssid")?;
+    let sta = parse_mac(args.sta.as_deref(), "--sta")?;
+    let user_ssid = args.ssid.as_ref().map(|s| Ssid(s.as_bytes().to_vec()));
+    let mut timeline = Timeline::default();
+    let mut inputs = Vec::new();
+    for (index, path) in args.files.iter().enumerate() {
+        let mut progress = |_bytes: u64| {};
+        let loaded = handshake::input::load(path, index as u16, &mut progress)
+            .with_context(|| format!("reading {}", path.display()))?;
+        inputs.push(InputSummary {
+            name: path.display().to_string(),
+            description: loaded.description,
+            limits: loaded.limits,
+            skipped: loaded.skipped,
+        });
+        timeline.add(loaded.input, loaded.events);
+    }
+    timeline.finish();
+    let mut analyses = handshake::analyze(&timeline, user_ssid.as_ref());
+    analyses.retain(|a| bssid.is_none_or(|b| a.id.ap == b) && sta.is_none_or(|s| a.id.sta == s));
+    let diagnosis = diagnose::diagnose(&timeline, &analyses);
+    let exit = if diagnosis.all_ok() {
+        EXIT_OK
+    } else {
+        EXIT_FAILURE_FOUND
+    };
+    let report = Report {
+        timeline: &timeline,
+        analyses: &analyses,
+        diagnosis: &diagnosis,
+        inputs,
+        key_given: false,
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match args.format {
+        Format::Json => report::json::write(&report, args.redact, exit, &mut out)?,
+        Format::Text | Format::Markdown => {
+            let color = match args.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    args.format == Format::Text
+                        && std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
+            };
+            let style = report::text::Style {
+                markdown: args.format == Format::Markdown,
+                color: color && args.format == Format::Text,
+                redact: args.redact,
+            };
+            report::text::write(&report, style, &mut out)?;
+        }
+    }
+    out.flush()?;
+    let _ = EXIT_ERROR;
+    Ok(ExitCode::from(exit))
+}
+
+fn parse_mac(text: Option<&str>, flag: &str) -> anyhow::Result<Option<MacAddr>> {
+    text.map(|t| MacAddr::parse(t).with_context(|| format!("{flag}: not a MAC address: {t}")))
+        .transpose()
+}

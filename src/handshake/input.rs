@@ -1,0 +1,176 @@
+//! Reading one input file into events: a capture through the frame
+//! decoders, a text log through the log decoders.
+
+use std::path::Path;
+
+use crate::handshake::{
+    event::Event,
+    from_frame::{FrameIngest, IngestStats},
+    timeline::{Input, InputKind},
+};
+use crate::source::{self, CaptureReader};
+use crate::wire::LinkType;
+
+/// What reading one input produced, and what it had to skip.
+#[derive(Debug)]
+pub struct Loaded {
+    pub input: Input,
+    pub events: Vec<Event>,
+    pub description: String,
+    pub limits: Vec<String>,
+    pub skipped: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Source(#[from] source::Error),
+    #[error("neither a capture (pcap/pcapng) nor a text log")]
+    Unrecognized,
+    #[error("text log reading: {0}")]
+    Log(String),
+}
+
+/// Reads `path` as input number `file` (its index in the report).
+/// `progress` is called with bytes read so far, now and then.
+pub fn load(path: &Path, file: u16, progress: &mut dyn FnMut(u64)) -> Result<Loaded, LoadError> {
+    match source::detect(path)? {
+        source::InputKind::Capture => load_capture(path, file, progress),
+        source::InputKind::Text => load_log(path, file),
+        source::InputKind::Unknown => Err(LoadError::Unrecognized),
+    }
+}
+
+fn load_capture(
+    path: &Path,
+    file: u16,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Loaded, LoadError> {
+    let mut reader = CaptureReader::open(path)?;
+    let mut ingest = FrameIngest::new(file);
+    let mut damaged: Vec<String> = Vec::new();
+    let mut since_progress = 0u32;
+    while let Some(next) = reader.next_record() {
+        match next {
+            Ok(record) => {
+                since_progress += 1;
+                if since_progress == 65_536 {
+                    since_progress = 0;
+                    progress(record.file_offset);
+                }
+                ingest.push(record.number, record.time, record.linktype, record.data);
+            }
+            Err(err) => {
+                if damaged.len() < 8 {
+                    damaged.push(format!(
+                        "damaged record at offset {}: {}",
+                        err.file_offset, err.what
+                    ));
+                }
+                if err.fatal {
+                    break;
+                }
+            }
+        }
+    }
+    let stats = reader.stats();
+    let format = reader.format();
+    let (events, ingest_stats) = ingest.finish();
+    let name = path.display().to_string();
+    let shows_acks = ingest_stats.acks > 0;
+    let input = Input {
+        name: name.clone(),
+        kind: InputKind::Capture {
+            linktypes: ingest_stats.linktypes.clone(),
+            shows_acks,
+        },
+    };
+    let linktypes: Vec<String> = ingest_stats
+        .linktypes
+        .iter()
+        .map(|l| format!("{} ({})", l.name(), l.0))
+        .collect();
+    let description = format!(
+        "{}{}, {}, {} records, {} EAPOL-Key frames{}",
+        format_name(format),
+        if stats.gzip { " (gzip)" } else { "" },
+        if linktypes.is_empty() {
+            "no records".to_string()
+        } else {
+            linktypes.join(" + ")
+        },
+        stats.records,
+        ingest_stats.eapol_key_frames,
+        if shows_acks { ", ACKs present" } else { "" },
+    );
+    let mut limits = limits_of(&ingest_stats, shows_acks);
+    let wireless = ingest_stats.linktypes.iter().any(|l| l.is_wireless());
+    if !wireless && !ingest_stats.linktypes.is_empty() {
+        limits.clear();
+        limits.push("a capture on one side's own interface has no 802.11 frames: no ACKs, retries, signal strength, deauthentications or Beacons".to_string());
+    }
+    let mut skipped = damaged;
+    if stats.damaged > skipped.len() as u64 {
+        skipped.push(format!("{} damaged records in all", stats.damaged));
+    }
+    if stats.truncated_tail {
+        skipped.push("the file ends in the middle of a record (cut short)".to_string());
+    }
+    if ingest_stats.undecodable > 0 {
+        let examples: Vec<String> = ingest_stats
+            .errors
+            .iter()
+            .take(3)
+            .map(|(n, e)| format!("frame {n}: {e}"))
+            .collect();
+        skipped.push(format!(
+            "{} frames could not be decoded ({})",
+            ingest_stats.undecodable,
+            examples.join("; ")
+        ));
+    }
+    if ingest_stats.bad_fcs > 0 {
+        skipped.push(format!(
+            "{} frames with a bad FCS were not trusted",
+            ingest_stats.bad_fcs
+        ));
+    }
+    if ingest_stats.unsupported_link > 0 {
+        skipped.push(format!(
+            "{} records of an unsupported link type",
+            ingest_stats.unsupported_link
+        ));
+    }
+    Ok(Loaded {
+        input,
+        events,
+        description,
+        limits,
+        skipped,
+    })
+}
+
+fn limits_of(stats: &IngestStats, shows_acks: bool) -> Vec<String> {
+    let mut limits = Vec::new();
+    if !shows_acks && stats.linktypes.iter().any(|l| l.is_wireless()) {
+        limits.push("no ACK frames: whether a frame reached its receiver cannot be seen (many monitor-mode drivers do not capture ACKs)".to_string());
+    }
+    if stats.linktypes.contains(&LinkType::IEEE802_11) {
+        limits.push("raw 802.11 without a radio header: no signal strength".to_string());
+    }
+    limits
+}
+
+fn format_name(format: source::Format) -> &'static str {
+    match format {
+        source::Format::Pcap => "pcap",
+        source::Format::PcapNg => "pcapng",
+    }
+}
+
+fn load_log(path: &Path, _file: u16) -> Result<Loaded, LoadError> {
+    Err(LoadError::Log(format!(
+        "{} is a text file; log reading is not available in this build",
+        path.display()
+    )))
+}
