@@ -1,1 +1,2 @@
 //! source layer.
+pub mod supplicant_conf;
