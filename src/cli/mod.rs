@@ -2,6 +2,8 @@
 //! `--help` text) and one module per subcommand. Library code never sees clap.
 
 mod frames;
+mod key_args;
+mod psk;
 
 use std::process::ExitCode;
 
@@ -32,6 +34,8 @@ pub struct Cli {
 pub enum Command {
     /// List the decoded frames of a capture (handshake-relevant ones by default).
     Frames(frames::Args),
+    /// Print the PSK of a passphrase on a network (as wpa_passphrase does, without the passphrase), or check a PSK.
+    Psk(psk::Args),
 }
 
 /// Parses the command line and runs the command.
@@ -39,5 +43,6 @@ pub fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         Command::Frames(args) => frames::run(args),
+        Command::Psk(args) => psk::run(args),
     }
 }
