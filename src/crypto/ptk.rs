@@ -173,12 +173,10 @@ mod tests {
             .unwrap();
         let aa = MacAddr([0xa0, 0xa1, 0xa1, 0xa3, 0xa4, 0xa5]);
         let spa = MacAddr([0xb0, 0xb1, 0xb2, 0xb3, 0xb4, 0xb5]);
-        let mut anonce = [0u8; 32];
-        crate::wire::parse_hex("e0e1e2e3e4e5e6e7e8e9f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff000102030405")
-            .map(|v| anonce.copy_from_slice(&v));
-        let mut snonce = [0u8; 32];
-        crate::wire::parse_hex("c0c1c2c3c4c5c6c7c8c9d0d1d2d3d4d5d6d7d8d9dadbdcdddedfe0e1e2e3e4e5")
-            .map(|v| snonce.copy_from_slice(&v));
+        let nonce =
+            |text: &str| -> [u8; 32] { crate::wire::parse_hex(text).unwrap().try_into().unwrap() };
+        let anonce = nonce("e0e1e2e3e4e5e6e7e8e9f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff000102030405");
+        let snonce = nonce("c0c1c2c3c4c5c6c7c8c9d0d1d2d3d4d5d6d7d8d9dadbdcdddedfe0e1e2e3e4e5");
         let suite = Suite::select(2, None, false).unwrap();
         // Swapping the roles of both pairs must not change the PTK.
         let ptk = derive_ptk(&pmk, &suite, aa, spa, &anonce, &snonce).unwrap();

@@ -264,8 +264,9 @@ pub fn candidates(passphrase: &[u8], ssid: &[u8]) -> Vec<Candidate> {
     b.out
 }
 
-/// SSID spellings a user (or `wpa_passphrase` run by hand) may have used.
-fn ssid_variants(ssid: &[u8]) -> Vec<(Vec<u8>, String)> {
+/// SSID spellings a user (or `wpa_passphrase` run by hand) may have used,
+/// each with its description; may include `ssid` itself.
+pub fn ssid_variants(ssid: &[u8]) -> Vec<(Vec<u8>, String)> {
     let mut out = vec![
         (
             ssid.to_ascii_lowercase(),
