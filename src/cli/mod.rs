@@ -3,6 +3,8 @@
 
 mod analyze;
 mod frames;
+mod key_args;
+mod psk;
 
 use std::process::ExitCode;
 
@@ -35,6 +37,8 @@ pub enum Command {
     Analyze(analyze::Args),
     /// List the decoded frames of a capture (handshake-relevant ones by default).
     Frames(frames::Args),
+    /// Print the PSK of a passphrase on a network (as wpa_passphrase does, without the passphrase), or check a PSK.
+    Psk(psk::Args),
 }
 
 /// Parses the command line and runs the command.
@@ -43,6 +47,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Analyze(args) => analyze::run(args),
         Command::Frames(args) => frames::run(args),
+        Command::Psk(args) => psk::run(args),
     }
 }
 
