@@ -7,10 +7,15 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use crate::cli::{Color, EXIT_ERROR, EXIT_FAILURE_FOUND, EXIT_OK, Format};
+use crate::cli::{Color, EXIT_FAILURE_FOUND, EXIT_OK, Format, key_args::KeyArgs};
 use wpadiag::{
+    crypto::PmkCache,
     diagnose,
-    handshake::{self, Timeline, event::Ssid},
+    handshake::{
+        self, Timeline,
+        event::Ssid,
+        keycheck::{self, KeyInput},
+    },
     report::{self, InputSummary, Report},
     wire::MacAddr,
 };
@@ -58,6 +63,13 @@ pub struct Args {
     /// Colour: auto (terminal and NO_COLOR unset), always, never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+
+    /// Do not try typo variants of a passphrase that verifies nothing.
+    #[arg(long)]
+    pub no_typo_search: bool,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -84,6 +96,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     timeline.finish();
     let mut analyses = handshake::analyze(&timeline, user_ssid.as_ref());
     analyses.retain(|a| bssid.is_none_or(|b| a.id.ap == b) && sta.is_none_or(|s| a.id.sta == s));
+    let hint = user_ssid
+        .clone()
+        .or_else(|| analyses.iter().find_map(|a| a.ssid().cloned()));
+    let resolved = args.key.resolve(hint.as_ref().map(|s| s.as_bytes()))?;
+    let key_given = resolved.is_some();
+    if let Some(resolved) = resolved {
+        let mut cache = PmkCache::new(resolved.key);
+        let mut input = KeyInput {
+            cache: &mut cache,
+            typo_search: !args.no_typo_search,
+        };
+        for analysis in &mut analyses {
+            // A network block's SSID is what the station hashed the
+            // passphrase with: try it too (wpa_passphrase on another name
+            // is a classic).
+            if let Some(ssid) = &resolved.ssid {
+                let ssid = Ssid(ssid.clone());
+                if !analysis.ssids.contains(&ssid) {
+                    analysis.ssids.push(ssid);
+                }
+            }
+            keycheck::run(&timeline.events, analysis, &mut input);
+        }
+    }
     let diagnosis = diagnose::diagnose(&timeline, &analyses);
     let exit = if diagnosis.all_ok() {
         EXIT_OK
@@ -95,7 +131,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         analyses: &analyses,
         diagnosis: &diagnosis,
         inputs,
-        key_given: false,
+        key_given,
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -120,7 +156,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     out.flush()?;
-    let _ = EXIT_ERROR;
     Ok(ExitCode::from(exit))
 }
 

@@ -75,3 +75,498 @@ impl KeyChecks {
             .and_then(Option::as_ref)
     }
 }
+
+use crate::crypto::{self, Endian, PairwiseKeys, PairwiseParams, PmkCache, secret::Pmk};
+use crate::handshake::{
+    analysis::LinkAnalysis,
+    attempt::{AttemptFacts, Message, first_pairwise_and_akm},
+    event::{Event, EventKind},
+};
+use crate::wire::{
+    MacAddr,
+    eapol::{EapolKey, KeyMsg},
+};
+
+/// What the key checks need besides the link: the user's key, with its
+/// PMK per SSID derived once.
+pub struct KeyInput<'a> {
+    pub cache: &'a mut PmkCache,
+    /// Try bounded typo variants of a passphrase that verifies nothing.
+    pub typo_search: bool,
+}
+
+/// Runs every key-based check of one link.
+pub fn run(events: &[Event], link: &mut LinkAnalysis, key: &mut KeyInput<'_>) {
+    let ssids: Vec<Vec<u8>> = match key.cache.key() {
+        crypto::KeyMaterial::Pmk(_) => vec![Vec::new()],
+        crypto::KeyMaterial::Passphrase(_) => link.ssids.iter().map(|s| s.0.clone()).collect(),
+    };
+    let mut checks = KeyChecks {
+        given: true,
+        ..KeyChecks::default()
+    };
+    let params = LinkParams::of(link);
+    // The first SSID whose PMK verifies anything is the network's; without
+    // any, every message stays Failed (or Unverifiable).
+    let mut best: Option<(usize, Vec<Vec<MicStatus>>, Vec<Vec<Option<bool>>>)> = None;
+    for (ssid_index, ssid) in ssids.iter().enumerate() {
+        let pmk = key.cache.pmk(ssid).clone();
+        let (mics, pmkids) = check_all(events, link, &params, &pmk);
+        let verified = mics
+            .iter()
+            .flatten()
+            .any(|m| matches!(m, MicStatus::Verified { .. }))
+            || pmkids.iter().flatten().any(|p| *p == Some(true));
+        if verified || best.is_none() {
+            best = Some((ssid_index, mics, pmkids));
+        }
+        if verified {
+            break;
+        }
+    }
+    if ssids.is_empty() {
+        let unknown = link
+            .attempts
+            .iter()
+            .map(|a| {
+                a.messages
+                    .iter()
+                    .map(|m| match m.msg {
+                        KeyMsg::M1 => MicStatus::NotChecked,
+                        _ => MicStatus::Unverifiable("the SSID is unknown (give it with --ssid)"),
+                    })
+                    .collect()
+            })
+            .collect();
+        checks.mic = unknown;
+        link.keys = checks;
+        return;
+    }
+    if let Some((ssid_index, mics, pmkids)) = best {
+        let verified_any = mics
+            .iter()
+            .flatten()
+            .any(|m| matches!(m, MicStatus::Verified { .. }))
+            || pmkids.iter().flatten().any(|p| *p == Some(true));
+        if verified_any {
+            checks.ssid = link.ssids.get(ssid_index).cloned();
+        }
+        checks.mic = mics;
+        checks.pmkid = pmkids;
+    }
+    if let Some(ssid) = checks.ssid.clone().or_else(|| link.ssids.first().cloned()) {
+        let pmk = key.cache.pmk(&ssid.0).clone();
+        checks.m3_key_data = m3_key_data(events, link, &params, &pmk, &checks.mic);
+        let any_failed = checks.mic.iter().flatten().any(|m| *m == MicStatus::Failed);
+        let any_verified = checks
+            .mic
+            .iter()
+            .flatten()
+            .any(|m| matches!(m, MicStatus::Verified { .. }));
+        if key.typo_search && any_failed && !any_verified {
+            checks.variant = typo_variant(events, link, &params, key.cache.key(), &ssid.0);
+        }
+    }
+    link.keys = checks;
+}
+
+/// What the elements say about the link's key hierarchy.
+struct LinkParams {
+    akm: Option<u8>,
+    tkip: Option<bool>,
+}
+
+impl LinkParams {
+    fn of(link: &LinkAnalysis) -> LinkParams {
+        let ie = link
+            .attempts
+            .iter()
+            .find_map(|a| {
+                a.m2_ie
+                    .as_ref()
+                    .or(a.assoc_ie.as_ref())
+                    .map(|(_, ie)| ie.clone())
+            })
+            .or_else(|| {
+                link.bss
+                    .as_ref()
+                    .and_then(|b| b.rsn.clone().or_else(|| b.wpa.clone()))
+            });
+        match ie.as_ref().and_then(first_pairwise_and_akm) {
+            Some((pairwise, akm)) => LinkParams {
+                akm: Some(akm),
+                tkip: Some(pairwise == 2),
+            },
+            None => LinkParams {
+                akm: None,
+                tkip: None,
+            },
+        }
+    }
+
+    fn pairwise(
+        &self,
+        message: &Message,
+        aa: MacAddr,
+        spa: MacAddr,
+        anonce: [u8; 32],
+        snonce: [u8; 32],
+    ) -> PairwiseParams {
+        let version = message.descriptor_version().unwrap_or(2);
+        PairwiseParams {
+            aa,
+            spa,
+            anonce,
+            snonce,
+            descriptor_version: version,
+            akm: self.akm,
+            tkip: self.tkip.unwrap_or(version == 1),
+        }
+    }
+}
+
+fn eapol_of<'e>(events: &'e [Event], message: &Message) -> Option<&'e [u8]> {
+    let event = events.get(message.eapol_event?)?;
+    match &event.kind {
+        EventKind::Key(key) => key.eapol.as_deref(),
+        _ => None,
+    }
+}
+
+fn full_nonce(message: &Message) -> Option<[u8; 32]> {
+    message.nonce.is_complete().then_some(message.nonce.bytes)
+}
+
+/// ANonces to try for a station message: the answered M1's, the M3's
+/// (the AP's ANonce for the attempt), then every other M1's.
+fn anonce_candidates(facts: &AttemptFacts, index: usize) -> Vec<[u8; 32]> {
+    let mut out: Vec<[u8; 32]> = Vec::new();
+    let mut push = |n: Option<[u8; 32]>| {
+        if let Some(n) = n {
+            if !out.contains(&n) {
+                out.push(n);
+            }
+        }
+    };
+    if let Some(m1) = facts.m1_for(index) {
+        push(facts.messages.get(m1).and_then(full_nonce));
+    }
+    for (_, m3) in facts.of(KeyMsg::M3) {
+        push(full_nonce(m3));
+    }
+    for (_, m1) in facts.of(KeyMsg::M1) {
+        push(full_nonce(m1));
+    }
+    out
+}
+
+fn snonce_candidates(facts: &AttemptFacts, index: usize) -> Vec<[u8; 32]> {
+    let mut out: Vec<[u8; 32]> = Vec::new();
+    let preferred = facts.m2_before(index);
+    let ordered = preferred
+        .into_iter()
+        .chain(facts.of(KeyMsg::M2).map(|(i, _)| i));
+    for i in ordered {
+        if let Some(nonce) = facts.messages.get(i).and_then(full_nonce) {
+            if !out.contains(&nonce) {
+                out.push(nonce);
+            }
+        }
+    }
+    out
+}
+
+fn check_all(
+    events: &[Event],
+    link: &LinkAnalysis,
+    params: &LinkParams,
+    pmk: &Pmk,
+) -> (Vec<Vec<MicStatus>>, Vec<Vec<Option<bool>>>) {
+    let aa = link.id.ap;
+    let spa = link.id.sta;
+    let mut mics = Vec::new();
+    let mut pmkids = Vec::new();
+    for facts in &link.attempts {
+        let mut attempt_mics = Vec::new();
+        let mut attempt_pmkids = Vec::new();
+        // The nonce pair that verified, for M4 and group messages.
+        let mut pair: Option<([u8; 32], [u8; 32])> = None;
+        for (index, message) in facts.messages.iter().enumerate() {
+            let mut pmkid = None;
+            let status = match message.msg {
+                KeyMsg::M1 => {
+                    pmkid = eapol_of(events, message)
+                        .and_then(|frame| check_pmkid(frame, pmk, aa, spa, params.akm));
+                    MicStatus::NotChecked
+                }
+                KeyMsg::M2 | KeyMsg::M3 | KeyMsg::M4 | KeyMsg::Group1 | KeyMsg::Group2 => {
+                    let Some(frame) = eapol_of(events, message) else {
+                        attempt_mics.push(MicStatus::Unverifiable(
+                            "the frame's bytes are not in the inputs",
+                        ));
+                        attempt_pmkids.push(None);
+                        continue;
+                    };
+                    let (anonces, snonces) = match message.msg {
+                        KeyMsg::M2 => (
+                            anonce_candidates(facts, index),
+                            full_nonce(message).into_iter().collect(),
+                        ),
+                        KeyMsg::M3 => (
+                            full_nonce(message).into_iter().collect(),
+                            snonce_candidates(facts, index),
+                        ),
+                        _ => match pair {
+                            Some((a, s)) => (vec![a], vec![s]),
+                            None => {
+                                let anonces: Vec<[u8; 32]> = facts
+                                    .of(KeyMsg::M3)
+                                    .filter_map(|(_, m)| full_nonce(m))
+                                    .chain(anonce_candidates(facts, index))
+                                    .collect();
+                                (anonces, snonce_candidates(facts, index))
+                            }
+                        },
+                    };
+                    verify(
+                        frame, message, params, pmk, aa, spa, &anonces, &snonces, &mut pair,
+                    )
+                }
+                KeyMsg::Request => MicStatus::NotChecked,
+            };
+            attempt_mics.push(status);
+            attempt_pmkids.push(pmkid);
+        }
+        mics.push(attempt_mics);
+        pmkids.push(attempt_pmkids);
+    }
+    (mics, pmkids)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn verify(
+    frame: &[u8],
+    message: &Message,
+    params: &LinkParams,
+    pmk: &Pmk,
+    aa: MacAddr,
+    spa: MacAddr,
+    anonces: &[[u8; 32]],
+    snonces: &[[u8; 32]],
+    pair: &mut Option<([u8; 32], [u8; 32])>,
+) -> MicStatus {
+    if anonces.is_empty() {
+        return MicStatus::Unverifiable("no ANonce in the inputs (msg 1/4 and 3/4 missing)");
+    }
+    if snonces.is_empty() {
+        return MicStatus::Unverifiable("no SNonce in the inputs (msg 2/4 missing)");
+    }
+    let mic_len = usize::from(message.mic_len);
+    let attempt = |anonce: [u8; 32], snonce: [u8; 32]| -> Result<bool, MicStatus> {
+        let p = params.pairwise(message, aa, spa, anonce, snonce);
+        match PairwiseKeys::derive(pmk, &p) {
+            Ok(keys) => match keys.verify_mic(frame, mic_len) {
+                Ok(_) => Ok(true),
+                Err(crypto::MicMismatch::Differs { .. }) => Ok(false),
+                Err(_) => Err(MicStatus::Unverifiable(
+                    "MIC algorithm or length not supported for this AKM",
+                )),
+            },
+            Err(_) => Err(MicStatus::Unverifiable(
+                "the PMK of this AKM does not come from a passphrase (SAE, FT or 802.1X)",
+            )),
+        }
+    };
+    for &anonce in anonces {
+        for &snonce in snonces {
+            match attempt(anonce, snonce) {
+                Ok(true) => {
+                    *pair = Some((anonce, snonce));
+                    return MicStatus::Verified { correction: None };
+                }
+                Ok(false) => {}
+                Err(status) => return status,
+            }
+        }
+    }
+    // hcxtools' nonce-error correction: an AP that counts ANonces up between
+    // retransmitted M1s answers M2s whose M1 the capture does not have.
+    if matches!(message.msg, KeyMsg::M2 | KeyMsg::M4) {
+        for &base in anonces {
+            for (anonce, delta, endian) in crypto::nonce_corrections(base) {
+                for &snonce in snonces {
+                    if attempt(anonce, snonce) == Ok(true) {
+                        *pair = Some((anonce, snonce));
+                        return MicStatus::Verified {
+                            correction: Some(NonceCorrection {
+                                delta,
+                                big_endian: endian == Endian::Big,
+                            }),
+                        };
+                    }
+                }
+            }
+        }
+    }
+    MicStatus::Failed
+}
+
+/// A PMKID KDE in M1's key data, checked against the PMK.
+fn check_pmkid(
+    frame: &[u8],
+    pmk: &Pmk,
+    aa: MacAddr,
+    spa: MacAddr,
+    akm: Option<u8>,
+) -> Option<bool> {
+    let key = EapolKey::new_detect(frame).ok()?;
+    let pmkid = find_pmkid_kde(key.key_data())?;
+    if pmkid.iter().all(|&b| b == 0) {
+        return None;
+    }
+    let sha256 = matches!(akm, Some(5 | 6));
+    Some(crypto::pmkid::pmkid(pmk, aa, spa, sha256) == pmkid)
+}
+
+fn find_pmkid_kde(mut data: &[u8]) -> Option<[u8; 16]> {
+    while let [id, len, rest @ ..] = data {
+        let (body, next) = rest.split_at_checked(usize::from(*len))?;
+        if *id == 0xdd {
+            if let [0x00, 0x0f, 0xac, 0x04, pmkid @ ..] = body {
+                return pmkid.get(..16)?.try_into().ok();
+            }
+        }
+        data = next;
+    }
+    None
+}
+
+fn m3_key_data(
+    events: &[Event],
+    link: &LinkAnalysis,
+    params: &LinkParams,
+    pmk: &Pmk,
+    mics: &[Vec<MicStatus>],
+) -> Vec<Vec<Option<M3KeyData>>> {
+    link.attempts
+        .iter()
+        .enumerate()
+        .map(|(a, facts)| {
+            facts
+                .messages
+                .iter()
+                .enumerate()
+                .map(|(index, message)| {
+                    if message.msg != KeyMsg::M3 {
+                        return None;
+                    }
+                    let verified = matches!(
+                        mics.get(a).and_then(|m| m.get(index)),
+                        Some(MicStatus::Verified { .. })
+                    );
+                    if !verified {
+                        return None;
+                    }
+                    let frame = eapol_of(events, message)?;
+                    let anonce = full_nonce(message)?;
+                    for snonce in snonce_candidates(facts, index) {
+                        let p = params.pairwise(message, link.id.ap, link.id.sta, anonce, snonce);
+                        let keys = PairwiseKeys::derive(pmk, &p).ok()?;
+                        if keys
+                            .verify_mic(frame, usize::from(message.mic_len))
+                            .is_err()
+                        {
+                            continue;
+                        }
+                        let data = match keys.unwrap_key_data(frame, usize::from(message.mic_len)) {
+                            Ok(data) => data,
+                            Err(_) => {
+                                return Some(M3KeyData {
+                                    unwrapped: false,
+                                    ie: None,
+                                    gtk: false,
+                                    igtk: false,
+                                });
+                            }
+                        };
+                        return Some(describe_key_data(data.as_bytes()));
+                    }
+                    None
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn describe_key_data(mut data: &[u8]) -> M3KeyData {
+    let mut out = M3KeyData {
+        unwrapped: true,
+        ie: None,
+        gtk: false,
+        igtk: false,
+    };
+    while let [id, len, rest @ ..] = data {
+        let Some((body, next)) = rest.split_at_checked(usize::from(*len)) else {
+            break;
+        };
+        match (*id, body) {
+            (48, _) if out.ie.is_none() => {
+                out.ie = Some(SecurityIe {
+                    id: 48,
+                    body: body.to_vec(),
+                })
+            }
+            (0xdd, [0x00, 0x50, 0xf2, 0x01, wpa @ ..]) if out.ie.is_none() => {
+                out.ie = Some(SecurityIe {
+                    id: 221,
+                    body: wpa.to_vec(),
+                })
+            }
+            (0xdd, [0x00, 0x0f, 0xac, 0x01, ..]) => out.gtk = true,
+            (0xdd, [0x00, 0x0f, 0xac, 0x09, ..]) => out.igtk = true,
+            (0xdd, []) => break,
+            _ => {}
+        }
+        data = next;
+    }
+    out
+}
+
+/// The typo search against the link's first station message with a frame:
+/// a variant that verifies it is the one the station was configured with.
+fn typo_variant(
+    events: &[Event],
+    link: &LinkAnalysis,
+    params: &LinkParams,
+    key: &crypto::KeyMaterial,
+    ssid: &[u8],
+) -> Option<String> {
+    let passphrase = key.passphrase()?;
+    let (facts, index, message) = link.attempts.iter().find_map(|facts| {
+        facts
+            .messages
+            .iter()
+            .enumerate()
+            .find(|(_, m)| matches!(m.msg, KeyMsg::M2 | KeyMsg::M3) && m.eapol_event.is_some())
+            .map(|(i, m)| (facts, i, m))
+    })?;
+    let frame = eapol_of(events, message)?;
+    let (anonces, snonces) = match message.msg {
+        KeyMsg::M2 => (
+            anonce_candidates(facts, index),
+            full_nonce(message).into_iter().collect::<Vec<_>>(),
+        ),
+        _ => (
+            full_nonce(message).into_iter().collect(),
+            snonce_candidates(facts, index),
+        ),
+    };
+    let (&anonce, &snonce) = (anonces.first()?, snonces.first()?);
+    let p = params.pairwise(message, link.id.ap, link.id.sta, anonce, snonce);
+    let mic_len = usize::from(message.mic_len);
+    let verify = |pmk: &Pmk| {
+        PairwiseKeys::derive(pmk, &p).is_ok_and(|keys| keys.verify_mic(frame, mic_len).is_ok())
+    };
+    let found = crypto::typo::search(passphrase.as_bytes(), ssid, verify, None)?;
+    Some(found.description)
+}
