@@ -1,1 +1,3 @@
 //! source layer.
+
+pub mod log;
