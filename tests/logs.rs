@@ -3,8 +3,8 @@
 use std::fs::File;
 use std::io::BufReader;
 
-use wpadiag::handshake::from_log::{Daemon, events_from_log, events_from_reader};
 use wpadiag::handshake::event::{KeyAction, SecurityIe, Ssid};
+use wpadiag::handshake::from_log::{Daemon, events_from_log, events_from_reader};
 use wpadiag::handshake::{Event, EventKind, KeyEvent, LogFact, Observer, Origin};
 use wpadiag::wire::MacAddr;
 use wpadiag::wire::eapol::KeyMsg;
@@ -50,13 +50,19 @@ fn seed_log_gives_four_m1_four_m2_and_the_disconnect() {
     assert_eq!(stats.lines, 247); // the last line has no newline
     assert_eq!(stats.recognized + stats.skipped, 247);
     assert_eq!(stats.truncated_lines, 0);
-    assert!(events.iter().all(|e| e.observer == Observer::Station && e.time.is_none()));
+    assert!(
+        events
+            .iter()
+            .all(|e| e.observer == Observer::Station && e.time.is_none())
+    );
 
     let ap = mac("00:27:19:fd:ca:94");
     let sta = mac("00:80:48:3d:5d:60");
     let keys = keys(&events);
-    let summary: Vec<(KeyMsg, KeyAction, Option<u64>, u64)> =
-        keys.iter().map(|(k, line)| (k.msg, k.action, k.replay_counter, *line)).collect();
+    let summary: Vec<(KeyMsg, KeyAction, Option<u64>, u64)> = keys
+        .iter()
+        .map(|(k, line)| (k.msg, k.action, k.replay_counter, *line))
+        .collect();
     use KeyAction::{Received, Sent};
     use KeyMsg::{M1, M2};
     assert_eq!(
@@ -73,8 +79,8 @@ fn seed_log_gives_four_m1_four_m2_and_the_disconnect() {
         ]
     );
     let anonce_prefix = [
-        0xaf, 0xa0, 0x0b, 0x03, 0x51, 0x8b, 0x24, 0x56, 0xa1, 0x2b, 0x35, 0x21, 0x8f, 0x94, 0x94, 0x85, 0x27, 0x26,
-        0x76, 0x33, 0x6c, 0x7e, 0xb0, 0xcf, 0x2f, 0x14, 0x19,
+        0xaf, 0xa0, 0x0b, 0x03, 0x51, 0x8b, 0x24, 0x56, 0xa1, 0x2b, 0x35, 0x21, 0x8f, 0x94, 0x94,
+        0x85, 0x27, 0x26, 0x76, 0x33, 0x6c, 0x7e, 0xb0, 0xcf, 0x2f, 0x14, 0x19,
     ];
     for (key, line) in &keys {
         assert_eq!((key.ap, key.sta), (ap, sta), "line {line}");
@@ -85,7 +91,10 @@ fn seed_log_gives_four_m1_four_m2_and_the_disconnect() {
                 assert!(!key.nonce.is_complete());
                 assert_eq!(key.key_info, Some(0x8a));
                 assert_eq!(key.descriptor_type, Some(2));
-                assert_eq!((key.key_length, key.key_data_len, key.mic_len), (Some(16), Some(0), 16));
+                assert_eq!(
+                    (key.key_length, key.key_data_len, key.mic_len),
+                    (Some(16), Some(0), 16)
+                );
                 assert!(key.mic.known == 16 && key.mic.is_zero());
             }
             _ => {
@@ -98,27 +107,46 @@ fn seed_log_gives_four_m1_four_m2_and_the_disconnect() {
     }
 
     let facts = facts(&events);
-    let find = |want: &dyn Fn(&LogFact) -> bool| facts.iter().find(|(f, _)| want(f)).map(|(_, l)| *l);
+    let find =
+        |want: &dyn Fn(&LogFact) -> bool| facts.iter().find(|(f, _)| want(f)).map(|(_, l)| *l);
     assert_eq!(
-        find(&|f| matches!(f, LogFact::Associating { ssid: Some(s), freq_mhz: Some(2412) } if *s == Ssid(b"XXXXXXXX".to_vec()))),
+        find(
+            &|f| matches!(f, LogFact::Associating { ssid: Some(s), freq_mhz: Some(2412) } if *s == Ssid(b"XXXXXXXX".to_vec()))
+        ),
         Some(77)
     );
-    let rsn_ap = SecurityIe { id: 48, body: vec![1, 0, 0, 0x0f, 0xac, 4, 1, 0, 0, 0x0f, 0xac, 4, 1, 0, 0, 0x0f, 0xac, 2, 1, 0] };
+    let rsn_ap = SecurityIe {
+        id: 48,
+        body: vec![
+            1, 0, 0, 0x0f, 0xac, 4, 1, 0, 0, 0x0f, 0xac, 4, 1, 0, 0, 0x0f, 0xac, 2, 1, 0,
+        ],
+    };
     let mut rsn_own = rsn_ap.clone();
     *rsn_own.body.last_mut().unwrap() = 0;
     *rsn_own.body.iter_mut().rev().nth(1).unwrap() = 0;
     assert_eq!(find(&|f| *f == LogFact::ApIe(rsn_ap.clone())), Some(84));
     assert_eq!(find(&|f| *f == LogFact::OwnIe(rsn_own.clone())), Some(88));
-    let msg2_ies = facts.iter().filter(|(f, _)| **f == LogFact::Msg2Ie(rsn_own.clone())).count();
+    let msg2_ies = facts
+        .iter()
+        .filter(|(f, _)| **f == LogFact::Msg2Ie(rsn_own.clone()))
+        .count();
     assert_eq!(msg2_ies, 4);
     assert_eq!(find(&|f| *f == LogFact::FourWayFailedGuess), Some(227));
     assert_eq!(
-        find(&|f| *f == LogFact::Disconnected { reason: None, locally_generated: false }),
+        find(&|f| *f
+            == LogFact::Disconnected {
+                reason: None,
+                locally_generated: false
+            }),
         Some(230)
     );
     assert_eq!(find(&|f| *f == LogFact::Associated), Some(126));
     assert_eq!(
-        find(&|f| *f == LogFact::StateChange { from: "ASSOCIATED".into(), to: "4WAY_HANDSHAKE".into() }),
+        find(&|f| *f
+            == LogFact::StateChange {
+                from: "ASSOCIATED".into(),
+                to: "4WAY_HANDSHAKE".into()
+            }),
         Some(149)
     );
     // Every log fact names the link once its addresses are known.
@@ -138,7 +166,9 @@ fn tx_dump_fills_the_sent_frame() {
     frame.extend([0u8; 16 + 8 + 8]);
     frame.extend([0xeeu8; 16]); // MIC
     frame.extend(22u16.to_be_bytes());
-    frame.extend([0x30, 0x14, 1, 0, 0, 0x0f, 0xac, 4, 1, 0, 0, 0x0f, 0xac, 4, 1, 0, 0, 0x0f, 0xac, 2, 0, 0]);
+    frame.extend([
+        0x30, 0x14, 1, 0, 0, 0x0f, 0xac, 4, 1, 0, 0, 0x0f, 0xac, 4, 1, 0, 0, 0x0f, 0xac, 2, 0, 0,
+    ]);
     assert_eq!(frame.len(), 121);
     let hex: Vec<String> = frame.iter().map(|b| format!("{b:02x}")).collect();
     let log = format!(
@@ -179,10 +209,34 @@ Nov 10 04:21:49 host wpa_supplicant[812]: wlan0: CTRL-EVENT-SSID-TEMP-DISABLED i
     let facts = facts(&events);
     assert_eq!(
         facts[0],
-        (&LogFact::Associating { ssid: Some(Ssid("café \"x\"".as_bytes().to_vec())), freq_mhz: Some(5180) }, 2)
+        (
+            &LogFact::Associating {
+                ssid: Some(Ssid("café \"x\"".as_bytes().to_vec())),
+                freq_mhz: Some(5180)
+            },
+            2
+        )
     );
-    assert_eq!(facts[1], (&LogFact::TempDisabled { reason: "WRONG_KEY".into(), auth_failures: Some(2) }, 4));
-    assert_eq!(facts[2], (&LogFact::Disconnected { reason: Some(15), locally_generated: true }, 5));
+    assert_eq!(
+        facts[1],
+        (
+            &LogFact::TempDisabled {
+                reason: "WRONG_KEY".into(),
+                auth_failures: Some(2)
+            },
+            4
+        )
+    );
+    assert_eq!(
+        facts[2],
+        (
+            &LogFact::Disconnected {
+                reason: Some(15),
+                locally_generated: true
+            },
+            5
+        )
+    );
     assert_eq!(events[2].time, Some(1_699_590_110.5));
     assert_eq!(events[0].time, None);
     assert_eq!(facts[3].1, 6);
@@ -207,7 +261,10 @@ fn hostile_input_never_panics_and_is_counted() {
     let mut long = vec![b'a'; 10 * 1024 * 1024];
     long.extend_from_slice(b"\nWPA: Sending EAPOL-Key 2/4\n");
     let (events, stats) = parse_text(&long);
-    assert_eq!((stats.lines, stats.truncated_lines, events.len()), (2, 1, 1));
+    assert_eq!(
+        (stats.lines, stats.truncated_lines, events.len()),
+        (2, 1, 1)
+    );
 
     // Truncated and absurd hexdumps, half lines, wrong lengths.
     let log = "\
@@ -254,8 +311,19 @@ Nov 10 04:21:44 host avahi-daemon[500]: Joining mDNS multicast group on interfac
 Nov 10 04:21:44 host kernel: [ 1234.5678] wlan0: RX AssocResp from 02:00:00:00:00:00 (capab=0x411 status=0 aid=1)
 Nov 10 04:21:44 host wpa_supplicant[812]: wlan0: WPA: Sending EAPOL-Key 2/4
 ";
-    let (events, stats) = events_from_log(log.lines().enumerate().map(|(i, l)| (i as u64 + 1, l.to_string())), 2);
+    let (events, stats) = events_from_log(
+        log.lines()
+            .enumerate()
+            .map(|(i, l)| (i as u64 + 1, l.to_string())),
+        2,
+    );
     assert_eq!((stats.recognized, stats.skipped), (2, 3));
     let lines: Vec<Origin> = events.iter().map(|e| e.origin).collect();
-    assert_eq!(lines, vec![Origin::Line { file: 2, number: 2 }, Origin::Line { file: 2, number: 5 }]);
+    assert_eq!(
+        lines,
+        vec![
+            Origin::Line { file: 2, number: 2 },
+            Origin::Line { file: 2, number: 5 }
+        ]
+    );
 }

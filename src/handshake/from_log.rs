@@ -54,7 +54,10 @@ pub fn events_from_log(
 }
 
 /// Reads a log from `reader` in bounded memory (see [`LineReader`]).
-pub fn events_from_reader<R: BufRead>(reader: R, file: u16) -> std::io::Result<(Vec<Event>, LogStats)> {
+pub fn events_from_reader<R: BufRead>(
+    reader: R,
+    file: u16,
+) -> std::io::Result<(Vec<Event>, LogStats)> {
     let mut lines = LineReader::new(reader);
     let mut assembler = LogAssembler::new(file);
     while let Some((number, line)) = lines.next_line()? {
@@ -108,6 +111,10 @@ pub struct LogAssembler {
     // AP context.
     own_ap: Option<MacAddr>,
     ap_stas: HashMap<MacAddr, ApSta>,
+    /// hostapd's `WPA: Assign ANonce`, used in the next 1/4 and 3/4.
+    ap_anonce: Partial<32>,
+    /// hostapd's `WPA: RX EAPOL data` dump, until the line naming the message.
+    ap_rx: Option<Box<[u8]>>,
 }
 
 impl LogAssembler {
@@ -127,6 +134,8 @@ impl LogAssembler {
             last_frame_deauth: None,
             own_ap: None,
             ap_stas: HashMap::new(),
+            ap_anonce: Partial::default(),
+            ap_rx: None,
         }
     }
 
@@ -155,7 +164,13 @@ impl LogAssembler {
             Some(Stamp::Unix(t)) => Some(t),
             _ => None,
         };
-        let ctx = Ctx { number, time, side, text: split.message };
+        let ctx = Ctx {
+            number,
+            time,
+            side,
+            iface: split.iface,
+            text: split.message.trim(),
+        };
         self.handle(&ctx, record);
     }
 
@@ -168,7 +183,10 @@ impl LogAssembler {
 
     fn emit(&mut self, ctx: &Ctx<'_>, kind: EventKind) -> usize {
         self.events.push(Event {
-            origin: Origin::Line { file: self.file, number: ctx.number },
+            origin: Origin::Line {
+                file: self.file,
+                number: ctx.number,
+            },
             time: ctx.time,
             observer: Observer::Station,
             kind,
@@ -185,16 +203,31 @@ impl LogAssembler {
 
     fn ap_fact(&mut self, ctx: &Ctx<'_>, sta: MacAddr, fact: LogFact) {
         let ap = self.own_ap;
-        self.emit(ctx, EventKind::Log { ap, sta: Some(sta), fact });
+        self.emit(
+            ctx,
+            EventKind::Log {
+                ap,
+                sta: Some(sta),
+                fact,
+            },
+        );
     }
 
     fn handle(&mut self, ctx: &Ctx<'_>, record: Record<'_>) {
         match record {
             Record::Hexdump(h) => self.hexdump(ctx, h),
-            Record::StateChange { from, to } => {
-                self.fact(ctx, LogFact::StateChange { from: from.to_string(), to: to.to_string() })
-            }
-            Record::TryingToAssociate { bssid, ssid, freq_mhz } => {
+            Record::StateChange { from, to } => self.fact(
+                ctx,
+                LogFact::StateChange {
+                    from: from.to_string(),
+                    to: to.to_string(),
+                },
+            ),
+            Record::TryingToAssociate {
+                bssid,
+                ssid,
+                freq_mhz,
+            } => {
                 if bssid.is_some() {
                     self.bssid = bssid;
                 }
@@ -209,6 +242,10 @@ impl LogAssembler {
                 self.fact(ctx, LogFact::Associated);
             }
             Record::OwnAddress(mac) => {
+                // The P2P device interface has its own address; it does not associate.
+                if ctx.iface.is_some_and(|i| i.starts_with("p2p-dev-")) {
+                    return;
+                }
                 if self.is_hostapd(ctx.side) {
                     self.own_ap = Some(mac);
                 } else {
@@ -228,12 +265,18 @@ impl LogAssembler {
             }
             Record::RxEapolFrom(src) => {
                 self.last_sent = None;
-                self.rx = Some(RxFrame { src: Some(src), ..RxFrame::default() });
+                self.rx = Some(RxFrame {
+                    src: Some(src),
+                    ..RxFrame::default()
+                });
             }
             Record::Dot1xRx { .. } => {}
             Record::KeyDescriptorType(t) => self.rx_mut().descriptor_type = Some(t),
             Record::KeyInfo(info) => self.rx_mut().key_info = Some(info),
-            Record::KeyLengths { key_length, key_data_length } => {
+            Record::KeyLengths {
+                key_length,
+                key_data_length,
+            } => {
                 let rx = self.rx_mut();
                 rx.key_length = Some(key_length);
                 rx.key_data_len = Some(key_data_length);
@@ -241,7 +284,11 @@ impl LogAssembler {
             Record::RxMessage { msg, from } => self.received(ctx, msg, from),
             Record::SendingKey(msg) => self.sending(ctx, msg),
             Record::SendKeyFrame { to, mic_len } => {
-                if let Some(EventKind::Key(key)) = self.last_sent.and_then(|i| self.events.get_mut(i)).map(|e| &mut e.kind) {
+                if let Some(EventKind::Key(key)) = self
+                    .last_sent
+                    .and_then(|i| self.events.get_mut(i))
+                    .map(|e| &mut e.kind)
+                {
                     if let Some(to) = to {
                         key.ap = to;
                     }
@@ -251,10 +298,24 @@ impl LogAssembler {
                 }
             }
             Record::FourWayFailedGuess => self.fact(ctx, LogFact::FourWayFailedGuess),
-            Record::Disconnected { bssid, reason, locally_generated } => {
+            Record::Disconnected {
+                bssid,
+                reason,
+                locally_generated,
+            } => {
                 let ap = bssid.or(self.bssid);
                 let sta = self.own_sta;
-                self.emit(ctx, EventKind::Log { ap, sta, fact: LogFact::Disconnected { reason, locally_generated } });
+                self.emit(
+                    ctx,
+                    EventKind::Log {
+                        ap,
+                        sta,
+                        fact: LogFact::Disconnected {
+                            reason,
+                            locally_generated,
+                        },
+                    },
+                );
                 self.rx = None;
             }
             Record::Connected { bssid } => {
@@ -263,24 +324,51 @@ impl LogAssembler {
                 }
                 self.fact(ctx, LogFact::Connected);
             }
-            Record::TempDisabled { reason, auth_failures } => {
-                self.fact(ctx, LogFact::TempDisabled { reason: reason.to_string(), auth_failures })
-            }
+            Record::TempDisabled {
+                reason,
+                auth_failures,
+            } => self.fact(
+                ctx,
+                LogFact::TempDisabled {
+                    reason: reason.to_string(),
+                    auth_failures,
+                },
+            ),
             Record::AuthTimedOut { bssid } => {
                 let sta = self.own_sta;
-                self.emit(ctx, EventKind::Log { ap: bssid.or(self.bssid), sta, fact: LogFact::AuthenticationTimedOut });
+                self.emit(
+                    ctx,
+                    EventKind::Log {
+                        ap: bssid.or(self.bssid),
+                        sta,
+                        fact: LogFact::AuthenticationTimedOut,
+                    },
+                );
             }
             Record::AssocReject { bssid, status } => {
                 let bssid = bssid.or(self.bssid).unwrap_or(MacAddr::ZERO);
                 let sta = self.own_sta.unwrap_or(MacAddr::ZERO);
                 match status {
                     Some(status) => {
-                        self.emit(ctx, EventKind::AssociationResponse { sta, bssid, status, air: None });
+                        self.emit(
+                            ctx,
+                            EventKind::AssociationResponse {
+                                sta,
+                                bssid,
+                                status,
+                                air: None,
+                            },
+                        );
                     }
                     None => self.fact(ctx, LogFact::Note(ctx.text.to_string())),
                 }
             }
-            Record::AuthReject { bssid, auth_type, transaction, status } => {
+            Record::AuthReject {
+                bssid,
+                auth_type,
+                transaction,
+                status,
+            } => {
                 let bssid = bssid.or(self.bssid).unwrap_or(MacAddr::ZERO);
                 let sta = self.own_sta.unwrap_or(MacAddr::ZERO);
                 match status {
@@ -303,16 +391,32 @@ impl LogAssembler {
             }
             Record::CheckFailed(check) => {
                 if self.is_hostapd(ctx.side) {
-                    let fact = LogFact::CheckFailed { check: check.name, msg: check.msg, text: ctx.text.to_string() };
+                    let fact = LogFact::CheckFailed {
+                        check: check.name,
+                        msg: check.msg,
+                        text: ctx.text.to_string(),
+                    };
                     let ap = self.own_ap;
-                    self.emit(ctx, EventKind::Log { ap, sta: None, fact });
+                    self.emit(
+                        ctx,
+                        EventKind::Log {
+                            ap,
+                            sta: None,
+                            fact,
+                        },
+                    );
                     return;
                 }
                 let from_frame = self.rx.as_ref().and_then(|rx| {
-                    rx.key_info.map(|info| KeyMsg::classify(KeyInfo(info), rx.key_data_len.unwrap_or(0)))
+                    rx.key_info
+                        .map(|info| KeyMsg::classify(KeyInfo(info), rx.key_data_len.unwrap_or(0)))
                 });
                 let ap = self.rx.as_ref().and_then(|rx| rx.src).or(self.bssid);
-                let fact = LogFact::CheckFailed { check: check.name, msg: check.msg.or(from_frame), text: ctx.text.to_string() };
+                let fact = LogFact::CheckFailed {
+                    check: check.name,
+                    msg: check.msg.or(from_frame),
+                    text: ctx.text.to_string(),
+                };
                 let sta = self.own_sta;
                 self.emit(ctx, EventKind::Log { ap, sta, fact });
                 // The frame was dropped: it answers nothing.
@@ -320,17 +424,32 @@ impl LogAssembler {
             }
             Record::SaeConfirmMismatch => self.fact(ctx, LogFact::SaeConfirmMismatch),
             Record::DriverDisconnect { disassociation } => {
-                let recent = self.last_frame_deauth.is_some_and(|at| ctx.number.saturating_sub(at) <= 8);
+                let recent = self
+                    .last_frame_deauth
+                    .is_some_and(|at| ctx.number.saturating_sub(at) <= 8);
                 if !recent {
                     let _ = disassociation;
-                    self.fact(ctx, LogFact::Disconnected { reason: None, locally_generated: false });
+                    self.fact(
+                        ctx,
+                        LogFact::Disconnected {
+                            reason: None,
+                            locally_generated: false,
+                        },
+                    );
                 }
             }
             Record::ApStaConnected(sta) => self.ap_fact(ctx, sta, LogFact::Connected),
-            Record::ApStaDisconnected(sta) => {
-                self.ap_fact(ctx, sta, LogFact::Disconnected { reason: None, locally_generated: false })
+            Record::ApStaDisconnected(sta) => self.ap_fact(
+                ctx,
+                sta,
+                LogFact::Disconnected {
+                    reason: None,
+                    locally_generated: false,
+                },
+            ),
+            Record::PossiblePskMismatch(sta) => {
+                self.ap_fact(ctx, sta, LogFact::PossiblePskMismatch)
             }
-            Record::PossiblePskMismatch(sta) => self.ap_fact(ctx, sta, LogFact::PossiblePskMismatch),
             Record::FourWayCompleted(sta) => {
                 let entry = self.ap_stas.entry(sta).or_default();
                 if !entry.completed {
@@ -338,13 +457,28 @@ impl LogAssembler {
                     self.ap_fact(ctx, sta, LogFact::HandshakeCompleted);
                 }
             }
-            Record::ApDeauth { sta, reason, from_sta, disassociation } => {
+            Record::ApDeauth {
+                sta,
+                reason,
+                from_sta,
+                disassociation,
+            } => {
                 let ap = self.own_ap.unwrap_or(MacAddr::ZERO);
                 let (ta, ra) = if from_sta { (sta, ap) } else { (ap, sta) };
                 match reason {
                     Some(reason) => {
                         self.ap_stas.entry(sta).or_default().last_deauth_line = Some(ctx.number);
-                        self.emit(ctx, EventKind::Deauthentication { ta, ra, bssid: ap, disassociation, reason, air: None });
+                        self.emit(
+                            ctx,
+                            EventKind::Deauthentication {
+                                ta,
+                                ra,
+                                bssid: ap,
+                                disassociation,
+                                reason,
+                                air: None,
+                            },
+                        );
                     }
                     None => self.ap_fact(ctx, sta, LogFact::Note(ctx.text.to_string())),
                 }
@@ -395,7 +529,11 @@ impl LogAssembler {
             key_length: None,
             // The supplicant echoes the counter of the frame it answers.
             replay_counter: self.last_rx_counter,
-            nonce: if msg == KeyMsg::M2 { self.snonce } else { Partial::default() },
+            nonce: if msg == KeyMsg::M2 {
+                self.snonce
+            } else {
+                Partial::default()
+            },
             mic: Partial::default(),
             mic_len: 16,
             key_data_len: None,
@@ -413,11 +551,15 @@ impl LogAssembler {
                 if sent && msg == KeyMsg::M1 {
                     self.ap_stas.entry(sta).or_default().completed = false;
                 }
-                let key = KeyEvent {
+                let mut key = KeyEvent {
                     ap,
                     sta,
                     msg,
-                    action: if sent { KeyAction::Sent } else { KeyAction::Received },
+                    action: if sent {
+                        KeyAction::Sent
+                    } else {
+                        KeyAction::Received
+                    },
                     descriptor_type: None,
                     key_info: None,
                     key_length: None,
@@ -429,15 +571,33 @@ impl LogAssembler {
                     eapol: None,
                     air: None,
                 };
+                if sent && matches!(msg, KeyMsg::M1 | KeyMsg::M3) {
+                    key.nonce = self.ap_anonce;
+                }
+                if !sent {
+                    if let Some(frame) = self.ap_rx.take() {
+                        attach_frame(&mut key, frame);
+                    }
+                }
                 let at = self.emit(ctx, EventKind::Key(Box::new(key)));
                 self.last_sent = sent.then_some(at);
             }
             StaEvent::CheckFailed(check) => self.ap_fact(
                 ctx,
                 sta,
-                LogFact::CheckFailed { check: check.name, msg: check.msg, text: ctx.text.to_string() },
+                LogFact::CheckFailed {
+                    check: check.name,
+                    msg: check.msg,
+                    text: ctx.text.to_string(),
+                },
             ),
-            StaEvent::RetryLimit { state } => self.ap_fact(ctx, sta, LogFact::RetryLimit { state: state.to_string() }),
+            StaEvent::RetryLimit { state } => self.ap_fact(
+                ctx,
+                sta,
+                LogFact::RetryLimit {
+                    state: state.to_string(),
+                },
+            ),
             StaEvent::PairwiseCompleted => {
                 self.ap_stas.entry(sta).or_default().completed = true;
                 self.ap_fact(ctx, sta, LogFact::HandshakeCompleted);
@@ -446,22 +606,43 @@ impl LogAssembler {
             StaEvent::AuthenticationOk { algorithm } => {
                 self.emit(
                     ctx,
-                    EventKind::Authentication { ta: ap, ra: sta, bssid: ap, algorithm, sequence: 2, status: 0, air: None },
+                    EventKind::Authentication {
+                        ta: ap,
+                        ra: sta,
+                        bssid: ap,
+                        algorithm,
+                        sequence: 2,
+                        status: 0,
+                        air: None,
+                    },
                 );
             }
             StaEvent::AssociationOk { .. } => {
-                self.emit(ctx, EventKind::AssociationResponse { sta, bssid: ap, status: 0, air: None });
+                self.ap_stas.entry(sta).or_default().last_deauth_line = None;
+                self.emit(
+                    ctx,
+                    EventKind::AssociationResponse {
+                        sta,
+                        bssid: ap,
+                        status: 0,
+                        air: None,
+                    },
+                );
             }
             StaEvent::Deauthenticated { text } | StaEvent::Disassociated { text } => {
+                // Already reported with its reason since the last association.
                 let recent = self
                     .ap_stas
                     .get(&sta)
                     .and_then(|s| s.last_deauth_line)
-                    .is_some_and(|at| ctx.number.saturating_sub(at) <= 30);
+                    .is_some();
                 let fact = if recent {
                     LogFact::Note(text.to_string())
                 } else {
-                    LogFact::Disconnected { reason: None, locally_generated: text.contains("local") }
+                    LogFact::Disconnected {
+                        reason: None,
+                        locally_generated: text.contains("local"),
+                    }
                 };
                 self.ap_fact(ctx, sta, fact);
             }
@@ -491,6 +672,25 @@ impl LogAssembler {
                 rx.mic_len = u8::try_from(h.len).ok();
             }
             "WPA: Renewed SNonce" => self.snonce = Partial::from_prefix(&h.bytes()),
+            // hostapd: SM_STATE(WPA_PTK, PTKSTART) assigns the ANonce before 1/4.
+            "WPA: Assign ANonce" => self.ap_anonce = Partial::from_prefix(&h.bytes()),
+            // hostapd: __wpa_send_eapol dumps the counter of the frame just sent.
+            "WPA: Replay Counter" => {
+                let bytes = h.bytes();
+                let Ok(counter) = <[u8; 8]>::try_from(bytes.as_slice()) else {
+                    return;
+                };
+                if let Some(EventKind::Key(key)) = self
+                    .last_sent
+                    .and_then(|i| self.events.get_mut(i))
+                    .map(|e| &mut e.kind)
+                {
+                    if key.replay_counter.is_none() {
+                        key.replay_counter = Some(u64::from_be_bytes(counter));
+                    }
+                }
+            }
+            "WPA: RX EAPOL data" => self.ap_rx = full_eapol_key(&h),
             "WPA: set AP RSN IE" | "WPA: set AP WPA IE" => {
                 if let Some(ie) = security_ie(&h) {
                     self.fact(ctx, LogFact::ApIe(ie));
@@ -514,14 +714,22 @@ impl LogAssembler {
                 }
             }
             _ if is_tx_frame_label(label) => {
-                let Some(frame) = full_eapol_key(&h) else { return };
-                if let Some(EventKind::Key(key)) = self.last_sent.and_then(|i| self.events.get_mut(i)).map(|e| &mut e.kind) {
+                let Some(frame) = full_eapol_key(&h) else {
+                    return;
+                };
+                if let Some(EventKind::Key(key)) = self
+                    .last_sent
+                    .and_then(|i| self.events.get_mut(i))
+                    .map(|e| &mut e.kind)
+                {
                     if key.eapol.is_none() {
-                        attach_tx_frame(key, frame);
+                        attach_frame(key, frame);
                     }
                 }
             }
-            _ if label.contains("MLME") || label.contains("mlme") => self.mgmt_frame(ctx, &h.bytes()),
+            _ if label.contains("MLME") || label.contains("mlme") => {
+                self.mgmt_frame(ctx, &h.bytes())
+            }
             _ => {}
         }
     }
@@ -540,10 +748,29 @@ impl LogAssembler {
             return;
         };
         self.last_frame_deauth = Some(ctx.number);
-        if let Some(entry) = self.ap_stas.get_mut(&ra) {
-            entry.last_deauth_line = Some(ctx.number);
+        // hostapd says why it deauthenticates before the driver reports the frame.
+        for peer in [ra, ta] {
+            if let Some(entry) = self.ap_stas.get_mut(&peer) {
+                let recent = entry
+                    .last_deauth_line
+                    .is_some_and(|at| ctx.number.saturating_sub(at) <= 60);
+                entry.last_deauth_line = Some(ctx.number);
+                if recent {
+                    return;
+                }
+            }
         }
-        self.emit(ctx, EventKind::Deauthentication { ta, ra, bssid, disassociation, reason, air: None });
+        self.emit(
+            ctx,
+            EventKind::Deauthentication {
+                ta,
+                ra,
+                bssid,
+                disassociation,
+                reason,
+                air: None,
+            },
+        );
     }
 
     /// Ends the log: decides the daemon, sets observers, fills addresses
@@ -560,12 +787,16 @@ impl LogAssembler {
             _ => Side::Supplicant,
         };
         // Supplicant events before the first address line get the first AP seen.
-        let first_ap = self.events.iter().zip(self.sides.iter()).find_map(|(e, side)| match (&e.kind, side) {
-            (_, Some(Side::Hostapd)) => None,
-            (EventKind::Key(k), _) if k.ap != MacAddr::ZERO => Some(k.ap),
-            (EventKind::Log { ap: Some(ap), .. }, _) => Some(*ap),
-            _ => None,
-        });
+        let first_ap = self
+            .events
+            .iter()
+            .zip(self.sides.iter())
+            .find_map(|(e, side)| match (&e.kind, side) {
+                (_, Some(Side::Hostapd)) => None,
+                (EventKind::Key(k), _) if k.ap != MacAddr::ZERO => Some(k.ap),
+                (EventKind::Log { ap: Some(ap), .. }, _) => Some(*ap),
+                _ => None,
+            });
         let fallback_ap = first_ap.or(self.bssid);
         for (event, side) in self.events.iter_mut().zip(self.sides.iter()) {
             let side = side.unwrap_or(default_side);
@@ -587,6 +818,7 @@ struct Ctx<'a> {
     number: u64,
     time: Option<f64>,
     side: Option<Side>,
+    iface: Option<&'a str>,
     text: &'a str,
 }
 
@@ -640,7 +872,10 @@ fn fill_addresses(kind: &mut EventKind, ap: Option<MacAddr>, sta: Option<MacAddr
 fn security_ie(h: &Hexdump<'_>) -> Option<SecurityIe> {
     let bytes = h.bytes();
     let (id, body) = wlog::security_element_body(&bytes)?;
-    Some(SecurityIe { id, body: body.to_vec() })
+    Some(SecurityIe {
+        id,
+        body: body.to_vec(),
+    })
 }
 
 fn is_rx_frame_label(label: &str) -> bool {
@@ -648,7 +883,10 @@ fn is_rx_frame_label(label: &str) -> bool {
 }
 
 fn is_tx_frame_label(label: &str) -> bool {
-    matches!(label, "TX EAPOL" | "WPA: TX EAPOL-Key" | "WPA: EAPOL-Key TX" | "EAPOL-Key TX")
+    matches!(
+        label,
+        "TX EAPOL" | "WPA: TX EAPOL-Key" | "WPA: EAPOL-Key TX" | "EAPOL-Key TX"
+    )
 }
 
 /// The dump as an EAPOL-Key frame, only when complete and well-formed.
@@ -662,7 +900,9 @@ fn full_eapol_key(h: &Hexdump<'_>) -> Option<Box<[u8]>> {
 }
 
 fn fill_from_frame(rx: &mut RxFrame, frame: &[u8]) {
-    let Ok(key) = EapolKey::new_detect(frame) else { return };
+    let Ok(key) = EapolKey::new_detect(frame) else {
+        return;
+    };
     rx.descriptor_type = Some(key.descriptor_type());
     rx.key_info = Some(key.key_info().0);
     rx.key_length = Some(key.key_length());
@@ -673,8 +913,11 @@ fn fill_from_frame(rx: &mut RxFrame, frame: &[u8]) {
     rx.mic_len = u8::try_from(key.mic_len()).ok();
 }
 
-fn attach_tx_frame(key: &mut KeyEvent, frame: Box<[u8]>) {
-    let Ok(view) = EapolKey::new_detect(&*frame) else { return };
+/// Fills a key event from the whole frame the daemon dumped.
+fn attach_frame(key: &mut KeyEvent, frame: Box<[u8]>) {
+    let Ok(view) = EapolKey::new_detect(&*frame) else {
+        return;
+    };
     key.descriptor_type = Some(view.descriptor_type());
     key.key_info = Some(view.key_info().0);
     key.key_length = Some(view.key_length());
@@ -691,7 +934,12 @@ mod tests {
     use super::*;
 
     fn run(text: &str) -> (Vec<Event>, LogStats) {
-        events_from_log(text.lines().enumerate().map(|(i, l)| (i as u64 + 1, l.to_string())), 0)
+        events_from_log(
+            text.lines()
+                .enumerate()
+                .map(|(i, l)| (i as u64 + 1, l.to_string())),
+            0,
+        )
     }
 
     fn mac(s: &str) -> MacAddr {
@@ -723,10 +971,16 @@ some unrelated line
             })
             .collect();
         assert_eq!(keys.len(), 2);
-        assert_eq!((keys[0].msg, keys[0].action, keys[0].replay_counter), (KeyMsg::M1, KeyAction::Received, Some(7)));
+        assert_eq!(
+            (keys[0].msg, keys[0].action, keys[0].replay_counter),
+            (KeyMsg::M1, KeyAction::Received, Some(7))
+        );
         assert_eq!(keys[0].nonce.known_bytes(), &[0x11, 0x22]);
         assert_eq!(keys[0].sta, mac("02:00:00:00:01:00"));
-        assert_eq!((keys[1].msg, keys[1].action, keys[1].replay_counter), (KeyMsg::M2, KeyAction::Sent, Some(7)));
+        assert_eq!(
+            (keys[1].msg, keys[1].action, keys[1].replay_counter),
+            (KeyMsg::M2, KeyAction::Sent, Some(7))
+        );
         assert_eq!(keys[1].nonce.known_bytes(), &[0xaa, 0xbb, 0xcc]);
         assert_eq!(keys[1].ap, mac("02:00:00:00:00:00"));
         assert!(events.iter().all(|e| e.observer == Observer::Station));
@@ -741,10 +995,21 @@ key_length=16 key_data_length=56
 WPA: Invalid EAPOL-Key MIC - dropping packet
 ");
         let fact = events.iter().find_map(|e| match &e.kind {
-            EventKind::Log { fact: LogFact::CheckFailed { check, msg, .. }, ap, .. } => Some((*check, *msg, *ap)),
+            EventKind::Log {
+                fact: LogFact::CheckFailed { check, msg, .. },
+                ap,
+                ..
+            } => Some((*check, *msg, *ap)),
             _ => None,
         });
-        assert_eq!(fact, Some(("invalid-mic", Some(KeyMsg::M3), Some(mac("02:00:00:00:00:00")))));
+        assert_eq!(
+            fact,
+            Some((
+                "invalid-mic",
+                Some(KeyMsg::M3),
+                Some(mac("02:00:00:00:00:00"))
+            ))
+        );
     }
 
     #[test]
@@ -784,10 +1049,23 @@ WPA: Invalid EAPOL-Key MIC - dropping packet
                 _ => None,
             })
             .collect();
-        assert!(facts.iter().any(|f| matches!(f, LogFact::CheckFailed { check: "invalid-mic", msg: Some(KeyMsg::M2), .. })));
-        assert!(facts.iter().any(|f| matches!(f, LogFact::RetryLimit { state } if state == "PTKSTART")));
+        assert!(facts.iter().any(|f| matches!(
+            f,
+            LogFact::CheckFailed {
+                check: "invalid-mic",
+                msg: Some(KeyMsg::M2),
+                ..
+            }
+        )));
+        assert!(
+            facts
+                .iter()
+                .any(|f| matches!(f, LogFact::RetryLimit { state } if state == "PTKSTART"))
+        );
         assert!(facts.contains(&&LogFact::PossiblePskMismatch));
-        assert!(facts.contains(&&LogFact::Note("deauthenticated due to local deauth request".into())));
+        assert!(facts.contains(&&LogFact::Note(
+            "deauthenticated due to local deauth request".into()
+        )));
     }
 
     #[test]
@@ -798,8 +1076,22 @@ nl80211: Deauthenticate event
 ");
         assert_eq!(events.len(), 1);
         match events[0].kind {
-            EventKind::Deauthentication { ta, ra, reason, disassociation, .. } => {
-                assert_eq!((ta, ra, reason, disassociation), (mac("02:00:00:00:00:00"), mac("02:00:00:00:01:00"), 15, false));
+            EventKind::Deauthentication {
+                ta,
+                ra,
+                reason,
+                disassociation,
+                ..
+            } => {
+                assert_eq!(
+                    (ta, ra, reason, disassociation),
+                    (
+                        mac("02:00:00:00:00:00"),
+                        mac("02:00:00:00:01:00"),
+                        15,
+                        false
+                    )
+                );
             }
             ref other => panic!("unexpected {other:?}"),
         }

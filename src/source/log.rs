@@ -24,7 +24,14 @@ impl<R: BufRead> LineReader<R> {
     }
 
     pub fn with_limit(reader: R, max_line: usize) -> Self {
-        LineReader { reader, raw: Vec::new(), text: String::new(), number: 0, truncated: 0, max_line }
+        LineReader {
+            reader,
+            raw: Vec::new(),
+            text: String::new(),
+            number: 0,
+            truncated: 0,
+            max_line,
+        }
     }
 
     /// Lines cut at the limit so far.
@@ -54,7 +61,8 @@ impl<R: BufRead> LineReader<R> {
             if take < chunk_end {
                 cut = true;
             }
-            self.raw.extend_from_slice(buf.get(..take).unwrap_or_default());
+            self.raw
+                .extend_from_slice(buf.get(..take).unwrap_or_default());
             match newline {
                 Some(at) => {
                     self.reader.consume(at + 1);
@@ -100,7 +108,12 @@ mod tests {
         let (lines, cut) = all(b"a\r\nb\xffc\n\nlast", 100);
         assert_eq!(
             lines,
-            vec![(1, "a".into()), (2, "b\u{fffd}c".into()), (3, String::new()), (4, "last".into())]
+            vec![
+                (1, "a".into()),
+                (2, "b\u{fffd}c".into()),
+                (3, String::new()),
+                (4, "last".into())
+            ]
         );
         assert_eq!(cut, 0);
     }

@@ -7,4 +7,6 @@ mod prefix;
 mod record;
 
 pub use prefix::{Line, Stamp, split};
-pub use record::{Check, Hexdump, Record, Side, StaEvent, decode, security_element_body, unescape_ssid};
+pub use record::{
+    Check, Hexdump, Record, Side, StaEvent, decode, security_element_body, unescape_ssid,
+};

@@ -30,7 +30,14 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// Tags hostap prints as `TAG: ...` that are not interface names.
-const NOT_IFACES: [&str; 6] = ["nl80211", "l2_packet_receive", "wext", "RTM_NEWLINK", "hostapd", "wpa_supplicant"];
+const NOT_IFACES: [&str; 6] = [
+    "nl80211",
+    "l2_packet_receive",
+    "wext",
+    "RTM_NEWLINK",
+    "hostapd",
+    "wpa_supplicant",
+];
 
 /// Splits `line` into its prefixes and message. Never fails: a line with no
 /// known prefix is all message.
@@ -79,7 +86,12 @@ pub fn split(line: &str) -> Line<'_> {
             rest = after;
         }
     }
-    Line { stamp, program, iface, message: rest }
+    Line {
+        stamp,
+        program,
+        iface,
+        message: rest,
+    }
 }
 
 fn unix_stamp(text: &str) -> Option<f64> {
@@ -104,7 +116,11 @@ fn clock(text: &str) -> Option<f64> {
     if h > 23 || m > 59 || s > 60 || !frac.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 9 {
         return None;
     }
-    let frac_value: f64 = if frac.is_empty() { 0.0 } else { format!("0.{frac}").parse().ok()? };
+    let frac_value: f64 = if frac.is_empty() {
+        0.0
+    } else {
+        format!("0.{frac}").parse().ok()?
+    };
     Some(f64::from(h * 3600 + m * 60 + s) + frac_value)
 }
 
@@ -129,7 +145,9 @@ fn program_tag(text: &str) -> Option<(&str, &str)> {
     };
     let valid = !name.is_empty()
         && name.len() <= 64
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/' | b'@'));
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/' | b'@'));
     valid.then_some((name, after))
 }
 
@@ -148,7 +166,15 @@ fn syslog(text: &str) -> Option<(Option<Stamp>, &str, &str)> {
         let (_host, rest) = rest.split_once(' ')?;
         let (prog, after) = program_tag(rest)?;
         let month = u8::try_from(month + 1).ok()?;
-        return Some((Some(Stamp::Wall { month, day, seconds }), prog, after));
+        return Some((
+            Some(Stamp::Wall {
+                month,
+                day,
+                seconds,
+            }),
+            prog,
+            after,
+        ));
     }
     // short-iso: date 'T' time, then host and tag.
     let (date, time) = first.split_once('T')?;
@@ -161,7 +187,15 @@ fn syslog(text: &str) -> Option<(Option<Stamp>, &str, &str)> {
     let rest = text.get(first.len()..)?.trim_start();
     let (_host, rest) = rest.split_once(' ')?;
     let (prog, after) = program_tag(rest)?;
-    Some((Some(Stamp::Wall { month, day, seconds }), prog, after))
+    Some((
+        Some(Stamp::Wall {
+            month,
+            day,
+            seconds,
+        }),
+        prog,
+        after,
+    ))
 }
 
 /// `11-10 04:21:44.123  1234  1234 D wpa_supplicant: ` (threadtime) or
@@ -190,18 +224,29 @@ fn logcat(text: &str) -> Option<(Stamp, &str, &str)> {
     if tag.is_empty() || tag.contains(' ') {
         return None;
     }
-    Some((Stamp::Wall { month, day, seconds }, tag, after.strip_prefix(' ').unwrap_or(after)))
+    Some((
+        Stamp::Wall {
+            month,
+            day,
+            seconds,
+        },
+        tag,
+        after.strip_prefix(' ').unwrap_or(after),
+    ))
 }
 
 fn is_iface(head: &str) -> bool {
     (1..=15).contains(&head.len())
         && head.bytes().any(|b| b.is_ascii_digit())
-        && head.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && head
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
         && head.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
         && !NOT_IFACES.contains(&head)
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -223,7 +268,9 @@ mod tests {
 
     #[test]
     fn hostapd_double_stamp() {
-        let line = split("1700000001.5: 1700000001.500010: wlan0: STA 02:00:00:00:01:00 WPA: sending 1/4 msg of 4-Way Handshake");
+        let line = split(
+            "1700000001.5: 1700000001.500010: wlan0: STA 02:00:00:00:01:00 WPA: sending 1/4 msg of 4-Way Handshake",
+        );
         assert_eq!(line.stamp, Some(Stamp::Unix(1_700_000_001.5)));
         assert_eq!(line.iface, Some("wlan0"));
         assert!(line.message.starts_with("STA 02:00"));
@@ -231,31 +278,64 @@ mod tests {
 
     #[test]
     fn syslog_and_journal() {
-        let line = split("Nov 10 04:21:44 host wpa_supplicant[123]: wlan0: CTRL-EVENT-CONNECTED - Connection to 00:27:19:fd:ca:94 completed");
+        let line = split(
+            "Nov 10 04:21:44 host wpa_supplicant[123]: wlan0: CTRL-EVENT-CONNECTED - Connection to 00:27:19:fd:ca:94 completed",
+        );
         assert_eq!(line.program, Some("wpa_supplicant"));
-        assert_eq!(line.stamp, Some(Stamp::Wall { month: 11, day: 10, seconds: 15704.0 }));
+        assert_eq!(
+            line.stamp,
+            Some(Stamp::Wall {
+                month: 11,
+                day: 10,
+                seconds: 15704.0
+            })
+        );
         assert_eq!(line.iface, Some("wlan0"));
         assert!(line.message.starts_with("CTRL-EVENT-CONNECTED"));
 
-        let nm = split("Nov  1 04:21:44 host NetworkManager[812]: <info>  [1700000000.1234] device (wlan0): supplicant interface state: 4-way handshake -> disconnected");
+        let nm = split(
+            "Nov  1 04:21:44 host NetworkManager[812]: <info>  [1700000000.1234] device (wlan0): supplicant interface state: 4-way handshake -> disconnected",
+        );
         assert_eq!(nm.program, Some("NetworkManager"));
-        assert_eq!(nm.stamp, Some(Stamp::Wall { month: 11, day: 1, seconds: 15704.0 }));
+        assert_eq!(
+            nm.stamp,
+            Some(Stamp::Wall {
+                month: 11,
+                day: 1,
+                seconds: 15704.0
+            })
+        );
         assert!(nm.message.starts_with("device (wlan0): supplicant"));
 
-        let iso = split("2023-11-10T04:21:44.250000+0100 host hostapd[9]: wlan0: AP-STA-CONNECTED 02:00:00:00:01:00");
+        let iso = split(
+            "2023-11-10T04:21:44.250000+0100 host hostapd[9]: wlan0: AP-STA-CONNECTED 02:00:00:00:01:00",
+        );
         assert_eq!(iso.program, Some("hostapd"));
-        assert_eq!(iso.stamp, Some(Stamp::Wall { month: 11, day: 10, seconds: 15704.25 }));
+        assert_eq!(
+            iso.stamp,
+            Some(Stamp::Wall {
+                month: 11,
+                day: 10,
+                seconds: 15704.25
+            })
+        );
         assert_eq!(iso.message, "AP-STA-CONNECTED 02:00:00:00:01:00");
     }
 
     #[test]
     fn logcat_threadtime() {
-        let line = split("11-10 04:21:44.123  1234  1234 D wpa_supplicant: wlan0: State: ASSOCIATED -> 4WAY_HANDSHAKE");
+        let line = split(
+            "11-10 04:21:44.123  1234  1234 D wpa_supplicant: wlan0: State: ASSOCIATED -> 4WAY_HANDSHAKE",
+        );
         assert_eq!(line.program, Some("wpa_supplicant"));
         assert_eq!(line.iface, Some("wlan0"));
         assert_eq!(line.message, "State: ASSOCIATED -> 4WAY_HANDSHAKE");
         match line.stamp {
-            Some(Stamp::Wall { month: 11, day: 10, seconds }) => assert!((seconds - 15704.123).abs() < 1e-6),
+            Some(Stamp::Wall {
+                month: 11,
+                day: 10,
+                seconds,
+            }) => assert!((seconds - 15704.123).abs() < 1e-6),
             other => panic!("unexpected stamp {other:?}"),
         }
     }

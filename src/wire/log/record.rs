@@ -33,7 +33,9 @@ impl Hexdump<'_> {
             if out.len() >= self.len {
                 break;
             }
-            let parsed = (token.len() == 2).then(|| u8::from_str_radix(token, 16).ok()).flatten();
+            let parsed = (token.len() == 2)
+                .then(|| u8::from_str_radix(token, 16).ok())
+                .flatten();
             match parsed {
                 Some(byte) => out.push(byte),
                 None => break,
@@ -59,49 +61,103 @@ pub struct Check {
 /// What one message says.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Record<'a> {
-    StateChange { from: &'a str, to: &'a str },
+    StateChange {
+        from: &'a str,
+        to: &'a str,
+    },
     /// `Trying to associate with MAC (SSID='..' freq=.. MHz)`; `ssid` is as
     /// printed (`wpa_ssid_txt` escapes), see [`unescape_ssid`].
-    TryingToAssociate { bssid: Option<MacAddr>, ssid: Option<&'a str>, freq_mhz: Option<u16> },
-    AssociatedWith { bssid: MacAddr },
+    TryingToAssociate {
+        bssid: Option<MacAddr>,
+        ssid: Option<&'a str>,
+        freq_mhz: Option<u16>,
+    },
+    AssociatedWith {
+        bssid: MacAddr,
+    },
     OwnAddress(MacAddr),
     /// `WPA: PTK derivation - A1=.. A2=..` (A1 is the supplicant's own address
     /// in supplicant logs, the AP's in hostapd logs).
-    PtkDerivation { a1: MacAddr, a2: MacAddr },
+    PtkDerivation {
+        a1: MacAddr,
+        a2: MacAddr,
+    },
     RxEapolFrom(MacAddr),
-    Dot1xRx { version: u8, packet_type: u8, length: u16 },
+    Dot1xRx {
+        version: u8,
+        packet_type: u8,
+        length: u16,
+    },
     KeyDescriptorType(u8),
     KeyInfo(u16),
-    KeyLengths { key_length: u16, key_data_length: u16 },
+    KeyLengths {
+        key_length: u16,
+        key_data_length: u16,
+    },
     Hexdump(Hexdump<'a>),
     /// `WPA: RX message N of 4-Way Handshake from MAC (ver=..)`.
-    RxMessage { msg: KeyMsg, from: Option<MacAddr> },
+    RxMessage {
+        msg: KeyMsg,
+        from: Option<MacAddr>,
+    },
     /// `WPA: Sending EAPOL-Key 2/4`.
     SendingKey(KeyMsg),
     /// `WPA: Send EAPOL-Key frame to MAC ver=.. mic_len=..`.
-    SendKeyFrame { to: Option<MacAddr>, mic_len: Option<u8> },
+    SendKeyFrame {
+        to: Option<MacAddr>,
+        mic_len: Option<u8>,
+    },
     FourWayFailedGuess,
-    Disconnected { bssid: Option<MacAddr>, reason: Option<u16>, locally_generated: bool },
-    Connected { bssid: Option<MacAddr> },
-    TempDisabled { reason: &'a str, auth_failures: Option<u32> },
-    AuthTimedOut { bssid: Option<MacAddr> },
-    AssocReject { bssid: Option<MacAddr>, status: Option<u16> },
-    AuthReject { bssid: Option<MacAddr>, auth_type: Option<u16>, transaction: Option<u16>, status: Option<u16> },
+    Disconnected {
+        bssid: Option<MacAddr>,
+        reason: Option<u16>,
+        locally_generated: bool,
+    },
+    Connected {
+        bssid: Option<MacAddr>,
+    },
+    TempDisabled {
+        reason: &'a str,
+        auth_failures: Option<u32>,
+    },
+    AuthTimedOut {
+        bssid: Option<MacAddr>,
+    },
+    AssocReject {
+        bssid: Option<MacAddr>,
+        status: Option<u16>,
+    },
+    AuthReject {
+        bssid: Option<MacAddr>,
+        auth_type: Option<u16>,
+        transaction: Option<u16>,
+        status: Option<u16>,
+    },
     CheckFailed(Check),
     SaeConfirmMismatch,
     /// nl80211 driver events without addresses (`Deauthenticate event`, ...).
-    DriverDisconnect { disassociation: bool },
+    DriverDisconnect {
+        disassociation: bool,
+    },
     /// hostapd ctrl events `AP-STA-CONNECTED MAC` etc.
     ApStaConnected(MacAddr),
     ApStaDisconnected(MacAddr),
     PossiblePskMismatch(MacAddr),
     FourWayCompleted(MacAddr),
     /// hostapd `STA MAC MODULE: text`, decoded further.
-    Sta { sta: MacAddr, event: StaEvent<'a> },
+    Sta {
+        sta: MacAddr,
+        event: StaEvent<'a>,
+    },
     /// hostapd `Using interface wlan0 with hwaddr MAC`.
     ApAddress(MacAddr),
     /// hostapd: a deauthentication or disassociation it sends or receives.
-    ApDeauth { sta: MacAddr, reason: Option<u16>, from_sta: bool, disassociation: bool },
+    ApDeauth {
+        sta: MacAddr,
+        reason: Option<u16>,
+        from_sta: bool,
+        disassociation: bool,
+    },
     /// A line from another tool or unknown to this decoder.
     Other,
 }
@@ -151,13 +207,17 @@ impl Record<'_> {
 
 /// Decodes one message (after [`super::split`]).
 pub fn decode(message: &str) -> Record<'_> {
-    let m = message.trim_end();
+    // hostap indents the fields of a dumped frame.
+    let m = message.trim();
     if let Some(h) = hexdump(m) {
         return Record::Hexdump(h);
     }
     if let Some(rest) = m.strip_prefix("State: ") {
         if let Some((from, to)) = rest.split_once(" -> ") {
-            return Record::StateChange { from: from.trim(), to: to.trim() };
+            return Record::StateChange {
+                from: from.trim(),
+                to: to.trim(),
+            };
         }
     }
     if let Some(rest) = m.strip_prefix("STA ") {
@@ -181,14 +241,18 @@ fn hexdump(m: &str) -> Option<Hexdump<'_>> {
     let (label, rest) = m.split_once(" - hexdump(len=")?;
     let (len, text) = rest.split_once("):")?;
     let len = len.parse().ok()?;
-    Some(Hexdump { label: label.trim(), len, text: text.trim() })
+    Some(Hexdump {
+        label: label.trim(),
+        len,
+        text: text.trim(),
+    })
 }
 
 fn mac_at(text: &str) -> Option<MacAddr> {
     MacAddr::parse(text.get(..17)?)
 }
 
-fn mac_after<'a>(text: &'a str, key: &str) -> Option<MacAddr> {
+fn mac_after(text: &str, key: &str) -> Option<MacAddr> {
     let at = text.find(key)? + key.len();
     mac_at(text.get(at..)?)
 }
@@ -249,7 +313,10 @@ fn supplicant(m: &str) -> Option<Record<'_>> {
         return Some(Record::SendingKey(msg));
     }
     if let Some(rest) = m.strip_prefix("WPA: Send EAPOL-Key frame to ") {
-        return Some(Record::SendKeyFrame { to: mac_at(rest), mic_len: num(field(rest, "mic_len")) });
+        return Some(Record::SendKeyFrame {
+            to: mac_at(rest),
+            mic_len: num(field(rest, "mic_len")),
+        });
     }
     if let Some(rest) = m.strip_prefix("RX EAPOL from ") {
         return mac_at(rest).map(Record::RxEapolFrom);
@@ -275,7 +342,10 @@ fn supplicant(m: &str) -> Option<Record<'_>> {
         });
     }
     if let Some(rest) = m.strip_prefix("WPA: PTK derivation - ") {
-        return Some(Record::PtkDerivation { a1: mac_after(rest, "A1=")?, a2: mac_after(rest, "A2=")? });
+        return Some(Record::PtkDerivation {
+            a1: mac_after(rest, "A1=")?,
+            a2: mac_after(rest, "A2=")?,
+        });
     }
     if let Some(rest) = m.strip_prefix("Own MAC address: ") {
         return mac_at(rest).map(Record::OwnAddress);
@@ -289,7 +359,11 @@ fn supplicant(m: &str) -> Option<Record<'_>> {
             body.get(..end)
         });
         let freq_mhz = num(field(rest, "freq"));
-        return Some(Record::TryingToAssociate { bssid, ssid, freq_mhz });
+        return Some(Record::TryingToAssociate {
+            bssid,
+            ssid,
+            freq_mhz,
+        });
     }
     if let Some(rest) = m.strip_prefix("Associated with ") {
         return mac_at(rest).map(|bssid| Record::AssociatedWith { bssid });
@@ -305,7 +379,9 @@ fn supplicant(m: &str) -> Option<Record<'_>> {
         });
     }
     if let Some(rest) = m.strip_prefix("CTRL-EVENT-CONNECTED") {
-        return Some(Record::Connected { bssid: mac_after(rest, "Connection to ") });
+        return Some(Record::Connected {
+            bssid: mac_after(rest, "Connection to "),
+        });
     }
     if let Some(rest) = m.strip_prefix("CTRL-EVENT-SSID-TEMP-DISABLED ") {
         return Some(Record::TempDisabled {
@@ -315,11 +391,16 @@ fn supplicant(m: &str) -> Option<Record<'_>> {
     }
     if let Some(rest) = m.strip_prefix("Authentication with ") {
         if rest.trim_end().ends_with("timed out.") {
-            return Some(Record::AuthTimedOut { bssid: mac_at(rest) });
+            return Some(Record::AuthTimedOut {
+                bssid: mac_at(rest),
+            });
         }
     }
     if let Some(rest) = m.strip_prefix("CTRL-EVENT-ASSOC-REJECT") {
-        return Some(Record::AssocReject { bssid: mac_after(rest, "bssid="), status: num(field(rest, "status_code")) });
+        return Some(Record::AssocReject {
+            bssid: mac_after(rest, "bssid="),
+            status: num(field(rest, "status_code")),
+        });
     }
     if let Some(rest) = m.strip_prefix("CTRL-EVENT-AUTH-REJECT ") {
         return Some(Record::AuthReject {
@@ -333,10 +414,16 @@ fn supplicant(m: &str) -> Option<Record<'_>> {
         return Some(Record::SaeConfirmMismatch);
     }
     if m.starts_with("nl80211: Deauthenticate event") {
-        return Some(Record::DriverDisconnect { disassociation: false });
+        return Some(Record::DriverDisconnect {
+            disassociation: false,
+        });
     }
-    if m.starts_with("nl80211: Disassociate event") || m.starts_with("nl80211: Disassociation event") {
-        return Some(Record::DriverDisconnect { disassociation: true });
+    if m.starts_with("nl80211: Disassociate event")
+        || m.starts_with("nl80211: Disassociation event")
+    {
+        return Some(Record::DriverDisconnect {
+            disassociation: true,
+        });
     }
     None
 }
@@ -363,13 +450,19 @@ fn hostapd(m: &str) -> Option<Record<'_>> {
         let rest = m.get(at + "WPA authenticator requests disconnect: STA ".len()..)?;
         return Some(Record::ApDeauth {
             sta: mac_at(rest)?,
-            reason: rest.split_once(" reason ").and_then(|(_, r)| num(r.split(' ').next())),
+            reason: rest
+                .split_once(" reason ")
+                .and_then(|(_, r)| num(r.split(' ').next())),
             from_sta: false,
             disassociation: false,
         });
     }
     // handle_deauth/handle_disassoc: a frame the STA sent.
-    for (prefix, disassociation) in [("deauthentication: STA=", false), ("disassocation: STA=", true), ("disassociation: STA=", true)] {
+    for (prefix, disassociation) in [
+        ("deauthentication: STA=", false),
+        ("disassocation: STA=", true),
+        ("disassociation: STA=", true),
+    ] {
         if let Some(rest) = m.strip_prefix(prefix) {
             return Some(Record::ApDeauth {
                 sta: mac_at(rest)?,
@@ -394,7 +487,12 @@ fn sta_line(rest: &str) -> Option<Record<'_>> {
             ("1/4", false) => KeyMsg::M1,
             ("3/4", false) => KeyMsg::M3,
             ("1/2", true) => KeyMsg::Group1,
-            _ => return Some(Record::Sta { sta, event: StaEvent::Note(text) }),
+            _ => {
+                return Some(Record::Sta {
+                    sta,
+                    event: StaEvent::Note(text),
+                });
+            }
         };
         StaEvent::SendingKey(msg)
     } else if let Some(r) = text.strip_prefix("received EAPOL-Key frame (") {
@@ -403,7 +501,12 @@ fn sta_line(rest: &str) -> Option<Record<'_>> {
             "4/4 Pairwise" => KeyMsg::M4,
             "2/2 Group" => KeyMsg::Group2,
             "Request" => KeyMsg::Request,
-            _ => return Some(Record::Sta { sta, event: StaEvent::Note(text) }),
+            _ => {
+                return Some(Record::Sta {
+                    sta,
+                    event: StaEvent::Note(text),
+                });
+            }
         };
         StaEvent::ReceivedKey(msg)
     } else if let Some((state, _)) = text.split_once(": Retry limit ") {
@@ -446,37 +549,85 @@ fn check_failure(m: &str) -> Option<Check> {
         ("Invalid EAPOL-Key MIC", "invalid-mic", None),
         ("Could not verify EAPOL-Key MIC", "invalid-mic", None),
         ("Replay Counter did not increase", "replay-counter", None),
-        ("ANonce from message 1 of 4-Way Handshake differs from 3", "anonce-differs", Some(KeyMsg::M3)),
-        ("IE in 3/4 msg does not match with IE in Beacon/ProbeResp", "ie-mismatch", Some(KeyMsg::M3)),
-        ("RSNXE mismatch between Beacon/ProbeResp and EAPOL-Key msg 3/4", "ie-mismatch", Some(KeyMsg::M3)),
+        (
+            "ANonce from message 1 of 4-Way Handshake differs from 3",
+            "anonce-differs",
+            Some(KeyMsg::M3),
+        ),
+        (
+            "IE in 3/4 msg does not match with IE in Beacon/ProbeResp",
+            "ie-mismatch",
+            Some(KeyMsg::M3),
+        ),
+        (
+            "RSNXE mismatch between Beacon/ProbeResp and EAPOL-Key msg 3/4",
+            "ie-mismatch",
+            Some(KeyMsg::M3),
+        ),
         ("AES unwrap failed", "unwrap-failed", None),
-        ("Unsupported EAPOL-Key descriptor version", "descriptor-version", None),
+        (
+            "Unsupported EAPOL-Key descriptor version",
+            "descriptor-version",
+            None,
+        ),
         ("EAPOL-Key descriptor version", "descriptor-version", None),
-        ("Invalid EAPOL-Key descriptor version", "descriptor-version", None),
+        (
+            "Invalid EAPOL-Key descriptor version",
+            "descriptor-version",
+            None,
+        ),
         ("Unsupported EAPOL-Key type", "descriptor-type", None),
         ("EAPOL-Key type (", "descriptor-type", None),
         ("Invalid Key Data Length", "key-data-length", None),
         ("key_data overflow", "key-data-length", None),
         ("EAPOL frame too short", "truncated", None),
         ("Invalid EAPOL-Key frame", "malformed", None),
-        ("Ignored EAPOL-Key (Pairwise) with non-zero key index", "key-index", None),
+        (
+            "Ignored EAPOL-Key (Pairwise) with non-zero key index",
+            "key-index",
+            None,
+        ),
         ("Unsupported SMK bit in key_info", "key-info", None),
         ("No Ack bit in key_info", "key-info", None),
         ("EAPOL-Key with Request bit - dropped", "key-info", None),
         ("Failed to install PTK", "install-ptk", Some(KeyMsg::M3)),
         ("Failed to configure GTK", "install-gtk", None),
         ("Failed to derive PTK", "derive-ptk", None),
-        ("Group Key Handshake started prior to completion of 4-way handshake", "group-before-ptk", Some(KeyMsg::Group1)),
-        ("PMKID from Authenticator", "pmkid-mismatch", Some(KeyMsg::M1)),
-        ("received EAPOL-Key frame with MIC failure", "invalid-mic", None),
+        (
+            "Group Key Handshake started prior to completion of 4-way handshake",
+            "group-before-ptk",
+            Some(KeyMsg::Group1),
+        ),
+        (
+            "PMKID from Authenticator",
+            "pmkid-mismatch",
+            Some(KeyMsg::M1),
+        ),
+        (
+            "received EAPOL-Key frame with MIC failure",
+            "invalid-mic",
+            None,
+        ),
         // authenticator, src/ap/wpa_auth.c
         ("invalid MIC in msg 2/4", "invalid-mic", Some(KeyMsg::M2)),
         ("invalid MIC in msg 4/4", "invalid-mic", Some(KeyMsg::M4)),
-        ("invalid MIC in msg 2/2", "invalid-mic", Some(KeyMsg::Group2)),
+        (
+            "invalid MIC in msg 2/2",
+            "invalid-mic",
+            Some(KeyMsg::Group2),
+        ),
         ("received EAPOL-Key with invalid MIC", "invalid-mic", None),
         ("with unexpected replay counter", "replay-counter", None),
-        ("did not match with msg 2/4", "ie-mismatch", Some(KeyMsg::M2)),
-        ("received EAPOL-Key with wrong key descriptor version", "descriptor-version", None),
+        (
+            "did not match with msg 2/4",
+            "ie-mismatch",
+            Some(KeyMsg::M2),
+        ),
+        (
+            "received EAPOL-Key with wrong key descriptor version",
+            "descriptor-version",
+            None,
+        ),
         ("SNonce did not change", "snonce-reused", Some(KeyMsg::M2)),
     ];
     for (needle, name, msg) in RULES {
@@ -486,11 +637,26 @@ fn check_failure(m: &str) -> Option<Check> {
     }
     // Any other refusal in the key handshake code paths.
     let handshake_module = m.starts_with("WPA: ") || m.starts_with("RSN: ");
-    let refusal = ["drop", "Invalid", "invalid", "mismatch", "did not match", "differs", "failed", "Failed"]
+    let refusal = [
+        "drop",
+        "Invalid",
+        "invalid",
+        "mismatch",
+        "did not match",
+        "differs",
+        "failed",
+        "Failed",
+    ]
+    .iter()
+    .any(|w| m.contains(w));
+    // Not checks: the supplicant's own guess, and EAPOL-Start suppressed in PSK mode.
+    let not_a_check = ["4-Way Handshake failed - pre-shared key", "drop TX EAPOL"]
         .iter()
         .any(|w| m.contains(w));
-    (handshake_module && refusal && !m.contains("4-Way Handshake failed - pre-shared key"))
-        .then_some(Check { name: "other", msg: None })
+    (handshake_module && refusal && !not_a_check).then_some(Check {
+        name: "other",
+        msg: None,
+    })
 }
 
 /// Decodes `wpa_ssid_txt`/`printf_encode` text back to the raw octets:
@@ -513,7 +679,9 @@ pub fn unescape_ssid(text: &str) -> Vec<u8> {
             Some(b'r') => out.push(b'\r'),
             Some(b't') => out.push(b'\t'),
             Some(b'x') => {
-                let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok());
                 match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                     Some(v) => {
                         out.push(v);
@@ -545,12 +713,15 @@ pub fn security_element_body(bytes: &[u8]) -> Option<(u8, &[u8])> {
     let end = (2 + len).min(bytes.len());
     match id {
         48 => Some((48, bytes.get(2..end)?)),
-        221 if bytes.get(2..6) == Some(&[0x00, 0x50, 0xf2, 0x01]) => Some((221, bytes.get(6..end.max(6))?)),
+        221 if bytes.get(2..6) == Some(&[0x00, 0x50, 0xf2, 0x01]) => {
+            Some((221, bytes.get(6..end.max(6))?))
+        }
         _ => None,
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -560,13 +731,16 @@ mod tests {
 
     #[test]
     fn cut_hexdump_keeps_whole_bytes() {
-        let Record::Hexdump(h) = decode("WPA: Renewed SNonce - hexdump(len=32): 6d e5 7b a9 38 0") else {
+        let Record::Hexdump(h) = decode("WPA: Renewed SNonce - hexdump(len=32): 6d e5 7b a9 38 0")
+        else {
             panic!("not a hexdump")
         };
         assert_eq!(h.label, "WPA: Renewed SNonce");
         assert_eq!(h.len, 32);
         assert_eq!(h.bytes(), vec![0x6d, 0xe5, 0x7b, 0xa9, 0x38]);
-        let Record::Hexdump(r) = decode("WPA: PMK - hexdump(len=32): [REMOVED]") else { panic!() };
+        let Record::Hexdump(r) = decode("WPA: PMK - hexdump(len=32): [REMOVED]") else {
+            panic!()
+        };
         assert!(r.is_removed());
         assert!(r.bytes().is_empty());
     }
@@ -575,26 +749,48 @@ mod tests {
     fn supplicant_key_lines() {
         assert_eq!(
             decode("WPA: RX message 1 of 4-Way Handshake from 00:27:19:fd:ca:94 (ver=2)"),
-            Record::RxMessage { msg: KeyMsg::M1, from: Some(mac("00:27:19:fd:ca:94")) }
+            Record::RxMessage {
+                msg: KeyMsg::M1,
+                from: Some(mac("00:27:19:fd:ca:94"))
+            }
         );
         assert_eq!(
             decode("RSN: RX message 1 of Group Key Handshake from 02:00:00:00:00:00 (ver=2)"),
-            Record::RxMessage { msg: KeyMsg::Group1, from: Some(mac("02:00:00:00:00:00")) }
+            Record::RxMessage {
+                msg: KeyMsg::Group1,
+                from: Some(mac("02:00:00:00:00:00"))
+            }
         );
-        assert_eq!(decode("WPA: Sending EAPOL-Key 2/4"), Record::SendingKey(KeyMsg::M2));
-        assert_eq!(decode("key_info 0x8a (ver=2 keyidx=0 rsvd=0 Pairwise Ack)"), Record::KeyInfo(0x8a));
+        assert_eq!(
+            decode("WPA: Sending EAPOL-Key 2/4"),
+            Record::SendingKey(KeyMsg::M2)
+        );
+        assert_eq!(
+            decode("key_info 0x8a (ver=2 keyidx=0 rsvd=0 Pairwise Ack)"),
+            Record::KeyInfo(0x8a)
+        );
         assert_eq!(
             decode("key_length=16 key_data_length=0"),
-            Record::KeyLengths { key_length: 16, key_data_length: 0 }
+            Record::KeyLengths {
+                key_length: 16,
+                key_data_length: 0
+            }
         );
         assert_eq!(
             decode("IEEE 802.1X RX: version=1 type=3 length=95"),
-            Record::Dot1xRx { version: 1, packet_type: 3, length: 95 }
+            Record::Dot1xRx {
+                version: 1,
+                packet_type: 3,
+                length: 95
+            }
         );
         assert_eq!(decode("EAPOL-Key type=2"), Record::KeyDescriptorType(2));
         assert_eq!(
             decode("WPA: Send EAPOL-Key frame to 02:00:00:00:00:00 ver=2 mic_len=16 key_mgmt=0x2"),
-            Record::SendKeyFrame { to: Some(mac("02:00:00:00:00:00")), mic_len: Some(16) }
+            Record::SendKeyFrame {
+                to: Some(mac("02:00:00:00:00:00")),
+                mic_len: Some(16)
+            }
         );
     }
 
@@ -602,37 +798,60 @@ mod tests {
     fn ctrl_events() {
         assert_eq!(
             decode("CTRL-EVENT-DISCONNECTED bssid=02:00:00:00:00:00 reason=15 locally_generated=1"),
-            Record::Disconnected { bssid: Some(mac("02:00:00:00:00:00")), reason: Some(15), locally_generated: true }
+            Record::Disconnected {
+                bssid: Some(mac("02:00:00:00:00:00")),
+                reason: Some(15),
+                locally_generated: true
+            }
         );
         assert_eq!(
             decode("CTRL-EVENT-DISCONNECTED - Disconnect event - remove keys"),
-            Record::Disconnected { bssid: None, reason: None, locally_generated: false }
+            Record::Disconnected {
+                bssid: None,
+                reason: None,
+                locally_generated: false
+            }
         );
         assert_eq!(
-            decode("CTRL-EVENT-SSID-TEMP-DISABLED id=0 ssid=\"test\" auth_failures=1 duration=10 reason=WRONG_KEY"),
-            Record::TempDisabled { reason: "WRONG_KEY", auth_failures: Some(1) }
+            decode(
+                "CTRL-EVENT-SSID-TEMP-DISABLED id=0 ssid=\"test\" auth_failures=1 duration=10 reason=WRONG_KEY"
+            ),
+            Record::TempDisabled {
+                reason: "WRONG_KEY",
+                auth_failures: Some(1)
+            }
         );
         assert_eq!(
             decode("CTRL-EVENT-ASSOC-REJECT bssid=02:00:00:00:00:00 status_code=17"),
-            Record::AssocReject { bssid: Some(mac("02:00:00:00:00:00")), status: Some(17) }
+            Record::AssocReject {
+                bssid: Some(mac("02:00:00:00:00:00")),
+                status: Some(17)
+            }
         );
         assert_eq!(
             decode("Authentication with 02:00:00:00:00:00 timed out."),
-            Record::AuthTimedOut { bssid: Some(mac("02:00:00:00:00:00")) }
+            Record::AuthTimedOut {
+                bssid: Some(mac("02:00:00:00:00:00"))
+            }
         );
     }
 
     #[test]
     fn association_with_quoted_ssid() {
         assert_eq!(
-            decode("Trying to associate with 00:27:19:fd:ca:94 (SSID='it's \\xc3\\xa9' freq=2412 MHz)"),
+            decode(
+                "Trying to associate with 00:27:19:fd:ca:94 (SSID='it's \\xc3\\xa9' freq=2412 MHz)"
+            ),
             Record::TryingToAssociate {
                 bssid: Some(mac("00:27:19:fd:ca:94")),
                 ssid: Some("it's \\xc3\\xa9"),
                 freq_mhz: Some(2412)
             }
         );
-        assert_eq!(unescape_ssid("it's \\xc3\\xa9\\\\\\\""), "it's é\\\"".as_bytes());
+        assert_eq!(
+            unescape_ssid("it's \\xc3\\xa9\\\\\\\""),
+            "it's é\\\"".as_bytes()
+        );
         assert_eq!(unescape_ssid("bad\\x4"), b"bad\\x4");
         assert_eq!(unescape_ssid("end\\"), b"end\\");
     }
@@ -642,28 +861,56 @@ mod tests {
         let sta = mac("02:00:00:00:01:00");
         assert_eq!(
             decode("STA 02:00:00:00:01:00 WPA: sending 1/4 msg of 4-Way Handshake"),
-            Record::Sta { sta, event: StaEvent::SendingKey(KeyMsg::M1) }
+            Record::Sta {
+                sta,
+                event: StaEvent::SendingKey(KeyMsg::M1)
+            }
         );
         assert_eq!(
             decode("STA 02:00:00:00:01:00 WPA: received EAPOL-Key frame (2/4 Pairwise)"),
-            Record::Sta { sta, event: StaEvent::ReceivedKey(KeyMsg::M2) }
+            Record::Sta {
+                sta,
+                event: StaEvent::ReceivedKey(KeyMsg::M2)
+            }
         );
         assert_eq!(
             decode("STA 02:00:00:00:01:00 WPA: invalid MIC in msg 2/4 of 4-Way Handshake"),
-            Record::Sta { sta, event: StaEvent::CheckFailed(Check { name: "invalid-mic", msg: Some(KeyMsg::M2) }) }
+            Record::Sta {
+                sta,
+                event: StaEvent::CheckFailed(Check {
+                    name: "invalid-mic",
+                    msg: Some(KeyMsg::M2)
+                })
+            }
         );
         assert_eq!(
             decode("STA 02:00:00:00:01:00 WPA: PTKSTART: Retry limit 4 reached"),
-            Record::Sta { sta, event: StaEvent::RetryLimit { state: "PTKSTART" } }
+            Record::Sta {
+                sta,
+                event: StaEvent::RetryLimit { state: "PTKSTART" }
+            }
         );
         assert_eq!(
             decode("STA 02:00:00:00:01:00 IEEE 802.11: association OK (aid 1)"),
-            Record::Sta { sta, event: StaEvent::AssociationOk { aid: Some(1) } }
+            Record::Sta {
+                sta,
+                event: StaEvent::AssociationOk { aid: Some(1) }
+            }
         );
-        assert_eq!(decode("AP-STA-POSSIBLE-PSK-MISMATCH 02:00:00:00:01:00"), Record::PossiblePskMismatch(sta));
         assert_eq!(
-            decode("hostapd_wpa_auth_disconnect: WPA authenticator requests disconnect: STA 02:00:00:00:01:00 reason 15"),
-            Record::ApDeauth { sta, reason: Some(15), from_sta: false, disassociation: false }
+            decode("AP-STA-POSSIBLE-PSK-MISMATCH 02:00:00:00:01:00"),
+            Record::PossiblePskMismatch(sta)
+        );
+        assert_eq!(
+            decode(
+                "hostapd_wpa_auth_disconnect: WPA authenticator requests disconnect: STA 02:00:00:00:01:00 reason 15"
+            ),
+            Record::ApDeauth {
+                sta,
+                reason: Some(15),
+                from_sta: false,
+                disassociation: false
+            }
         );
     }
 
@@ -673,17 +920,38 @@ mod tests {
             Record::CheckFailed(c) => Some(c.name),
             _ => None,
         };
-        assert_eq!(check("WPA: Invalid EAPOL-Key MIC - dropping packet"), Some("invalid-mic"));
-        assert_eq!(check("WPA: EAPOL-Key Replay Counter did not increase - dropping packet"), Some("replay-counter"));
         assert_eq!(
-            check("WPA: ANonce from message 1 of 4-Way Handshake differs from 3 of 4-Way Handshake - drop packet (src=02:00:00:00:00:00)"),
+            check("WPA: Invalid EAPOL-Key MIC - dropping packet"),
+            Some("invalid-mic")
+        );
+        assert_eq!(
+            check("WPA: EAPOL-Key Replay Counter did not increase - dropping packet"),
+            Some("replay-counter")
+        );
+        assert_eq!(
+            check(
+                "WPA: ANonce from message 1 of 4-Way Handshake differs from 3 of 4-Way Handshake - drop packet (src=02:00:00:00:00:00)"
+            ),
             Some("anonce-differs")
         );
-        assert_eq!(check("WPA: CCMP is used, but EAPOL-Key descriptor version (1) is not 2"), Some("descriptor-version"));
-        assert_eq!(check("WPA: AES unwrap failed - could not decrypt EAPOL-Key key data"), Some("unwrap-failed"));
+        assert_eq!(
+            check("WPA: CCMP is used, but EAPOL-Key descriptor version (1) is not 2"),
+            Some("descriptor-version")
+        );
+        assert_eq!(
+            check("WPA: AES unwrap failed - could not decrypt EAPOL-Key key data"),
+            Some("unwrap-failed")
+        );
         assert_eq!(check("WPA: Something new failed"), Some("other"));
-        assert_eq!(check("WPA: 4-Way Handshake failed - pre-shared key may be incorrect"), None);
+        assert_eq!(
+            check("WPA: 4-Way Handshake failed - pre-shared key may be incorrect"),
+            None
+        );
         assert_eq!(check("lspci: nothing failed"), None);
+        assert_eq!(
+            check("WPA: drop TX EAPOL in non-IEEE 802.1X mode (type=1 len=0)"),
+            None
+        );
     }
 
     #[test]
