@@ -204,7 +204,7 @@ Nov 10 04:21:49 host wpa_supplicant[812]: wlan0: CTRL-EVENT-SSID-TEMP-DISABLED i
 11-10 04:21:44.123  1234  1234 D wpa_supplicant: wlan0: State: COMPLETED -> DISCONNECTED
 ";
     let (events, stats) = parse_text(log.as_bytes());
-    assert_eq!((stats.lines, stats.recognized, stats.skipped), (6, 4, 2));
+    assert_eq!((stats.lines, stats.recognized, stats.skipped), (6, 5, 1));
     assert_eq!(stats.daemon, Some(Daemon::Supplicant));
     let facts = facts(&events);
     assert_eq!(
@@ -217,8 +217,12 @@ Nov 10 04:21:49 host wpa_supplicant[812]: wlan0: CTRL-EVENT-SSID-TEMP-DISABLED i
             2
         )
     );
+    assert!(
+        matches!(facts[1], (LogFact::Note(text), 3) if text.ends_with("associating -> 4-way handshake"))
+    );
+    assert_eq!(events[1].time, Some(1_699_590_105.123_4));
     assert_eq!(
-        facts[1],
+        facts[2],
         (
             &LogFact::TempDisabled {
                 reason: "WRONG_KEY".into(),
@@ -228,7 +232,7 @@ Nov 10 04:21:49 host wpa_supplicant[812]: wlan0: CTRL-EVENT-SSID-TEMP-DISABLED i
         )
     );
     assert_eq!(
-        facts[2],
+        facts[3],
         (
             &LogFact::Disconnected {
                 reason: Some(15),
@@ -237,9 +241,9 @@ Nov 10 04:21:49 host wpa_supplicant[812]: wlan0: CTRL-EVENT-SSID-TEMP-DISABLED i
             5
         )
     );
-    assert_eq!(events[2].time, Some(1_699_590_110.5));
+    assert_eq!(events[3].time, Some(1_699_590_110.5));
     assert_eq!(events[0].time, None);
-    assert_eq!(facts[3].1, 6);
+    assert_eq!(facts[4].1, 6);
 }
 
 #[test]
@@ -325,5 +329,54 @@ Nov 10 04:21:44 host wpa_supplicant[812]: wlan0: WPA: Sending EAPOL-Key 2/4
             Origin::Line { file: 2, number: 2 },
             Origin::Line { file: 2, number: 5 }
         ]
+    );
+}
+
+#[test]
+fn ie_mismatch_in_m3_from_syslog() {
+    // As users post it (wlan0, syslog): the refusal names the AP and both elements.
+    let log = "\
+Mar 14 20:44:03 blackbox wpa_supplicant[7957]: wlan0: Associated with 00:18:f8:4b:d6:23
+Mar 14 20:44:03 blackbox wpa_supplicant[7957]: wlan0: WPA: IE in 3/4 msg does not match with IE in Beacon/ProbeResp (src=00:18:f8:4b:d6:23)
+Mar 14 20:44:03 blackbox wpa_supplicant[7957]: WPA: RSN IE in Beacon/ProbeResp - hexdump(len=22): 30 14 01 00 00 0f ac 04 01 00 00 0f ac 04 01 00 00 0f ac 02 0c 00
+Mar 14 20:44:03 blackbox wpa_supplicant[7957]: WPA: RSN IE in 3/4 msg - hexdump(len=22): 30 14 01 00 00 0f ac 04 01 00 00 0f ac 04 01 00 00 0f ac 02 00 00
+Mar 14 20:44:03 blackbox kernel: [175926.316604] rndis_wlan 1-6:1.0: wlan0: media disconnect
+Mar 14 20:44:04 blackbox wpa_supplicant[7957]: wlan0: CTRL-EVENT-DISCONNECTED bssid=00:00:00:00:00:00 reason=0
+";
+    let (events, stats) = parse_text(log.as_bytes());
+    assert_eq!((stats.recognized, stats.skipped), (5, 1));
+    let ap = mac("00:18:f8:4b:d6:23");
+    let facts = facts(&events);
+    assert!(matches!(
+        facts[1],
+        (
+            LogFact::CheckFailed {
+                check: "ie-mismatch",
+                msg: Some(KeyMsg::M3),
+                ..
+            },
+            2
+        )
+    ));
+    match &events[1].kind {
+        EventKind::Log { ap: a, .. } => assert_eq!(*a, Some(ap)),
+        other => panic!("unexpected {other:?}"),
+    }
+    match facts[2] {
+        (LogFact::ApIe(ie), 3) => assert_eq!(ie.body.get(18..), Some(&[0x0c, 0x00][..])),
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(
+        matches!(facts[3], (LogFact::Note(text), 4) if text.starts_with("WPA: RSN IE in 3/4 msg"))
+    );
+    assert_eq!(
+        facts[4],
+        (
+            &LogFact::Disconnected {
+                reason: Some(0),
+                locally_generated: false
+            },
+            6
+        )
     );
 }

@@ -411,7 +411,15 @@ impl LogAssembler {
                     rx.key_info
                         .map(|info| KeyMsg::classify(KeyInfo(info), rx.key_data_len.unwrap_or(0)))
                 });
-                let ap = self.rx.as_ref().and_then(|rx| rx.src).or(self.bssid);
+                // wpa.c names the sender as `(src=MAC)` in most refusals.
+                let src = ctx
+                    .text
+                    .find("src=")
+                    .and_then(|at| ctx.text.get(at + 4..at + 21))
+                    .and_then(MacAddr::parse);
+                let ap = src
+                    .or(self.rx.as_ref().and_then(|rx| rx.src))
+                    .or(self.bssid);
                 let fact = LogFact::CheckFailed {
                     check: check.name,
                     msg: check.msg.or(from_frame),
@@ -423,6 +431,7 @@ impl LogAssembler {
                 self.rx = None;
             }
             Record::SaeConfirmMismatch => self.fact(ctx, LogFact::SaeConfirmMismatch),
+            Record::Note => self.fact(ctx, LogFact::Note(ctx.text.to_string())),
             Record::DriverDisconnect { disassociation } => {
                 let recent = self
                     .last_frame_deauth
@@ -695,6 +704,15 @@ impl LogAssembler {
                 if let Some(ie) = security_ie(&h) {
                     self.fact(ctx, LogFact::ApIe(ie));
                 }
+            }
+            // Printed with an ie-mismatch refusal (wpa_report_ie_mismatch).
+            "WPA: RSN IE in Beacon/ProbeResp" | "WPA: WPA IE in Beacon/ProbeResp" => {
+                if let Some(ie) = security_ie(&h) {
+                    self.fact(ctx, LogFact::ApIe(ie));
+                }
+            }
+            "WPA: RSN IE in 3/4 msg" | "WPA: WPA IE in 3/4 msg" | "RSNE in EAPOL-Key msg 3/4" => {
+                self.fact(ctx, LogFact::Note(ctx.text.to_string()))
             }
             "WPA: Set own WPA IE default" => {
                 if let Some(ie) = security_ie(&h) {

@@ -158,6 +158,9 @@ pub enum Record<'a> {
         from_sta: bool,
         disassociation: bool,
     },
+    /// A line worth a place in a timeline that proves nothing by itself
+    /// (NetworkManager's view of the supplicant, SAE progress, SME steps).
+    Note,
     /// A line from another tool or unknown to this decoder.
     Other,
 }
@@ -234,7 +237,35 @@ pub fn decode(message: &str) -> Record<'_> {
     if let Some(check) = check_failure(m) {
         return Record::CheckFailed(check);
     }
+    if is_note(m) {
+        return Record::Note;
+    }
     Record::Other
+}
+
+fn is_note(m: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "SME: Trying to authenticate with ",
+        "CTRL-EVENT-SAE-",
+        "CTRL-EVENT-SSID-REENABLED",
+        "CTRL-EVENT-NETWORK-NOT-FOUND",
+        "PMKSA-CACHE-",
+    ];
+    if PREFIXES.iter().any(|p| m.starts_with(p)) {
+        return true;
+    }
+    // NetworkManager: `device (wlan0): supplicant interface state: a -> b`.
+    if m.starts_with("device (")
+        && (m.contains("supplicant interface state:") || m.contains("Activation: (wifi)"))
+    {
+        return true;
+    }
+    m.starts_with("SAE: ")
+        && [
+            "fail", "Fail", "mismatch", "reject", "Reject", "Invalid", "invalid",
+        ]
+        .iter()
+        .any(|w| m.contains(w))
 }
 
 fn hexdump(m: &str) -> Option<Hexdump<'_>> {
@@ -541,11 +572,21 @@ fn sta_line(rest: &str) -> Option<Record<'_>> {
     Some(Record::Sta { sta, event })
 }
 
-/// Check failures, both daemons. Specific names first; the generic rules at
-/// the end keep any other handshake refusal visible as `other`.
+/// Check failures, both daemons. Specific names first; the generic rule at
+/// the end keeps any other handshake refusal visible as `other`.
 fn check_failure(m: &str) -> Option<Check> {
+    // Lines that look like refusals but are not: the supplicant's own
+    // guess, EAPOL-Start suppressed in PSK mode, tolerated quirks, and the
+    // TPTK retry (the PTK is tried next and may verify).
+    const NOT_CHECKS: &[&str] = &[
+        "4-Way Handshake failed - pre-shared key",
+        "drop TX EAPOL",
+        "Backwards compatibility: allow invalid version",
+        "Interoperability workaround",
+        "when using TPTK - ignoring TPTK",
+    ];
     const RULES: &[(&str, &str, Option<KeyMsg>)] = &[
-        // supplicant, src/rsn_supp/wpa.c
+        // supplicant, src/rsn_supp/wpa.c (wpa_sm_rx_eapol and the message handlers)
         ("Invalid EAPOL-Key MIC", "invalid-mic", None),
         ("Could not verify EAPOL-Key MIC", "invalid-mic", None),
         ("Replay Counter did not increase", "replay-counter", None),
@@ -560,11 +601,23 @@ fn check_failure(m: &str) -> Option<Check> {
             Some(KeyMsg::M3),
         ),
         (
+            "Possible downgrade attack detected",
+            "ie-mismatch",
+            Some(KeyMsg::M3),
+        ),
+        (
             "RSNXE mismatch between Beacon/ProbeResp and EAPOL-Key msg 3/4",
             "ie-mismatch",
             Some(KeyMsg::M3),
         ),
+        (
+            "AES unwrap failed - could not decrypt GTK",
+            "unwrap-failed",
+            Some(KeyMsg::Group1),
+        ),
         ("AES unwrap failed", "unwrap-failed", None),
+        ("RC4 failed", "unwrap-failed", None),
+        ("PTK not available, cannot decrypt", "unwrap-failed", None),
         (
             "Unsupported EAPOL-Key descriptor version",
             "descriptor-version",
@@ -572,14 +625,18 @@ fn check_failure(m: &str) -> Option<Check> {
         ),
         ("EAPOL-Key descriptor version", "descriptor-version", None),
         (
-            "Invalid EAPOL-Key descriptor version",
+            "AP did not use the negotiated AES-128-CMAC",
             "descriptor-version",
             None,
         ),
+        ("Unsupported key_info type", "descriptor-version", None),
         ("Unsupported EAPOL-Key type", "descriptor-type", None),
         ("EAPOL-Key type (", "descriptor-type", None),
-        ("Invalid Key Data Length", "key-data-length", None),
         ("key_data overflow", "key-data-length", None),
+        ("Invalid Key Data Length", "key-data-length", None),
+        ("Unsupported AES-WRAP len", "key-data-length", None),
+        ("key data too long", "key-data-length", None),
+        ("Too short maxkeylen", "key-data-length", None),
         ("EAPOL frame too short", "truncated", None),
         ("Invalid EAPOL-Key frame", "malformed", None),
         (
@@ -590,25 +647,68 @@ fn check_failure(m: &str) -> Option<Check> {
         ("Unsupported SMK bit in key_info", "key-info", None),
         ("No Ack bit in key_info", "key-info", None),
         ("EAPOL-Key with Request bit - dropped", "key-info", None),
+        ("with encrypted but unauthenticated data", "key-info", None),
+        (
+            "EAPOL-Key (Group) without Mic/Encr bit",
+            "key-info",
+            Some(KeyMsg::Group1),
+        ),
+        (
+            "GTK IE in unencrypted key data",
+            "key-data-unencrypted",
+            Some(KeyMsg::M3),
+        ),
+        (
+            "IGTK KDE in unencrypted key data",
+            "key-data-unencrypted",
+            Some(KeyMsg::M3),
+        ),
+        (
+            "No GTK KDE included in EAPOL-Key msg 3/4",
+            "gtk-missing",
+            Some(KeyMsg::M3),
+        ),
+        (
+            "No GTK IE in Group Key msg 1/2",
+            "gtk-missing",
+            Some(KeyMsg::Group1),
+        ),
+        ("Invalid GTK KDE length", "kde", Some(KeyMsg::Group1)),
+        ("Too long GTK in GTK KDE", "kde", None),
+        ("Invalid IGTK KDE length", "kde", None),
+        ("Extended Key ID", "extended-key-id", Some(KeyMsg::M3)),
         ("Failed to install PTK", "install-ptk", Some(KeyMsg::M3)),
+        ("Failed to activate PTK", "install-ptk", Some(KeyMsg::M3)),
         ("Failed to configure GTK", "install-gtk", None),
+        ("Failed to configure IGTK", "install-gtk", None),
         ("Failed to derive PTK", "derive-ptk", None),
+        (
+            "Failed to get random data for SNonce",
+            "random",
+            Some(KeyMsg::M1),
+        ),
+        (
+            "No SSID info found (msg 1 of 4)",
+            "no-ssid",
+            Some(KeyMsg::M1),
+        ),
+        (
+            "Failed to get master session key",
+            "no-pmk",
+            Some(KeyMsg::M1),
+        ),
         (
             "Group Key Handshake started prior to completion of 4-way handshake",
             "group-before-ptk",
             Some(KeyMsg::Group1),
         ),
+        ("PMKID mismatch", "pmkid-mismatch", Some(KeyMsg::M1)),
         (
             "PMKID from Authenticator",
             "pmkid-mismatch",
             Some(KeyMsg::M1),
         ),
-        (
-            "received EAPOL-Key frame with MIC failure",
-            "invalid-mic",
-            None,
-        ),
-        // authenticator, src/ap/wpa_auth.c
+        // authenticator, src/ap/wpa_auth.c (wpa_receive, PTKCALCNEGOTIATING)
         ("invalid MIC in msg 2/4", "invalid-mic", Some(KeyMsg::M2)),
         ("invalid MIC in msg 4/4", "invalid-mic", Some(KeyMsg::M4)),
         (
@@ -616,7 +716,6 @@ fn check_failure(m: &str) -> Option<Check> {
             "invalid-mic",
             Some(KeyMsg::Group2),
         ),
-        ("received EAPOL-Key with invalid MIC", "invalid-mic", None),
         ("with unexpected replay counter", "replay-counter", None),
         (
             "did not match with msg 2/4",
@@ -624,12 +723,33 @@ fn check_failure(m: &str) -> Option<Check> {
             Some(KeyMsg::M2),
         ),
         (
-            "received EAPOL-Key with wrong key descriptor version",
+            "did not match the one in EAPOL-Key msg 2/4",
+            "ie-mismatch",
+            Some(KeyMsg::M2),
+        ),
+        (
+            "msg 2/4 with invalid Key Data contents",
+            "key-data",
+            Some(KeyMsg::M2),
+        ),
+        ("PMKR1Name mismatch", "pmkr1name-mismatch", Some(KeyMsg::M2)),
+        ("SNonce did not change", "snonce-reused", Some(KeyMsg::M2)),
+        (
+            "with wrong key descriptor version",
             "descriptor-version",
             None,
         ),
-        ("SNonce did not change", "snonce-reused", Some(KeyMsg::M2)),
+        ("invalid MIC", "invalid-mic", None),
     ];
+    if NOT_CHECKS.iter().any(|w| m.contains(w)) {
+        return None;
+    }
+    if m.starts_with("WPA: Invalid ") && m.contains(" key length ") {
+        return Some(Check {
+            name: "key-length",
+            msg: None,
+        });
+    }
     for (needle, name, msg) in RULES {
         if m.contains(needle) {
             return Some(Check { name, msg: *msg });
@@ -649,11 +769,7 @@ fn check_failure(m: &str) -> Option<Check> {
     ]
     .iter()
     .any(|w| m.contains(w));
-    // Not checks: the supplicant's own guess, and EAPOL-Start suppressed in PSK mode.
-    let not_a_check = ["4-Way Handshake failed - pre-shared key", "drop TX EAPOL"]
-        .iter()
-        .any(|w| m.contains(w));
-    (handshake_module && refusal && !not_a_check).then_some(Check {
+    (handshake_module && refusal).then_some(Check {
         name: "other",
         msg: None,
     })
@@ -951,6 +1067,18 @@ mod tests {
         assert_eq!(
             check("WPA: drop TX EAPOL in non-IEEE 802.1X mode (type=1 len=0)"),
             None
+        );
+        assert_eq!(
+            check("WPA: Invalid EAPOL-Key MIC when using TPTK - ignoring TPTK"),
+            None
+        );
+        assert_eq!(
+            check("WPA: Invalid CCMP key length 5 (src=02:00:00:00:00:00)"),
+            Some("key-length")
+        );
+        assert_eq!(
+            check("RSN: No GTK KDE included in EAPOL-Key msg 3/4"),
+            Some("gtk-missing")
         );
     }
 
