@@ -380,3 +380,34 @@ Mar 14 20:44:04 blackbox wpa_supplicant[7957]: wlan0: CTRL-EVENT-DISCONNECTED bs
         )
     );
 }
+
+#[test]
+fn every_prefix_of_every_line_decodes_without_panic() {
+    let mut text = std::fs::read_to_string(SEED).unwrap_or_default();
+    // A -dd line of each kind the assembler reads, whole frames included.
+    text.push_str(
+        "1795639856.445343: RX EAPOL - hexdump(len=99): 02 03 00 5f 02 00 8a 00 10 00 00 00 00 00 00 00 01 fc f1 d1 af 2a 66 45 5c ef 5e fa aa ad 99 07 e6 93 31 39 21 88 c9 42 e1 90 3b 64 6e ad b5 96 0f 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n\
+         1795639860.511911: nl80211: MLME event frame - hexdump(len=26): c0 00 3a 01 02 00 00 00 01 00 02 00 00 00 00 00 02 00 00 00 00 00 90 00 0f 00\n\
+         1795639856.461860: 1795639856.461865: wlan0: STA 02:00:00:00:01:00 WPA: received EAPOL-Key frame (2/4 Pairwise)\n\
+         11-10 04:21:44.123  1234  1234 D wpa_supplicant: wlan0: Trying to associate with 02:00:00:00:00:00 (SSID='\\xff\\x00 é' freq=2412 MHz)\n",
+    );
+    let mut cut_lines = Vec::new();
+    for line in text.lines() {
+        for (at, _) in line.char_indices() {
+            let prefix = &line[..at];
+            let split = wpadiag::wire::log::split(prefix);
+            let _ = wpadiag::wire::log::decode(split.message);
+            cut_lines.push(prefix.to_string());
+        }
+    }
+    let count = cut_lines.len() as u64;
+    let (_, stats) = events_from_log(
+        cut_lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| (i as u64 + 1, l)),
+        0,
+    );
+    assert_eq!(stats.lines, count);
+    assert_eq!(stats.recognized + stats.skipped, count);
+}

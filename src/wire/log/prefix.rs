@@ -9,6 +9,8 @@ pub enum Stamp {
     /// Wall clock without a year (syslog `Nov 10 04:21:44`, logcat `11-10 04:21:44.123`):
     /// month 1..=12, day, seconds since midnight.
     Wall { month: u8, day: u8, seconds: f64 },
+    /// Seconds since boot (journalctl `-o short-monotonic`).
+    Monotonic(f64),
 }
 
 /// One log line split into what the loggers added and the daemon's message.
@@ -52,6 +54,13 @@ pub fn split(line: &str) -> Line<'_> {
         rest = after;
     } else if let Some((wall, prog, after)) = syslog(rest) {
         stamp = wall;
+        program = Some(prog);
+        rest = after;
+    } else if let Some((prog, after)) = logcat_brief(rest) {
+        program = Some(prog);
+        rest = after;
+    } else if let Some((secs, prog, after)) = monotonic(rest) {
+        stamp = Some(Stamp::Monotonic(secs));
         program = Some(prog);
         rest = after;
     }
@@ -198,8 +207,33 @@ fn syslog(text: &str) -> Option<(Option<Stamp>, &str, &str)> {
     ))
 }
 
-/// `11-10 04:21:44.123  1234  1234 D wpa_supplicant: ` (threadtime) or
-/// `D/wpa_supplicant( 1234): ` (brief).
+/// `D/wpa_supplicant( 1234): ` (logcat brief).
+fn logcat_brief(text: &str) -> Option<(&str, &str)> {
+    let (level, rest) = text.split_at_checked(2)?;
+    if !matches!(level, "V/" | "D/" | "I/" | "W/" | "E/" | "F/") {
+        return None;
+    }
+    let (tag, rest) = rest.split_once('(')?;
+    let (pid, after) = rest.split_once("): ")?;
+    let valid =
+        !tag.is_empty() && !tag.contains(' ') && pid.trim().bytes().all(|b| b.is_ascii_digit());
+    valid.then_some((tag, after))
+}
+
+/// `[ 1234.567890] host prog[pid]: ` (journalctl -o short-monotonic).
+fn monotonic(text: &str) -> Option<(f64, &str, &str)> {
+    let (secs, rest) = text.strip_prefix('[')?.split_once(']')?;
+    let secs = secs.trim();
+    if secs.is_empty() || !secs.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    let secs: f64 = secs.parse().ok()?;
+    let (_host, rest) = rest.trim_start().split_once(' ')?;
+    let (prog, after) = program_tag(rest)?;
+    Some((secs, prog, after))
+}
+
+/// `11-10 04:21:44.123  1234  1234 D wpa_supplicant: ` (logcat threadtime).
 fn logcat(text: &str) -> Option<(Stamp, &str, &str)> {
     let (date, rest) = text.split_once(' ')?;
     let (mm, dd) = date.split_once('-')?;
@@ -314,6 +348,27 @@ mod tests {
             })
         );
         assert_eq!(iso.message, "AP-STA-CONNECTED 02:00:00:00:01:00");
+    }
+
+    #[test]
+    fn logcat_brief_and_journal_monotonic() {
+        let brief = split("D/wpa_supplicant( 1234): wlan0: State: ASSOCIATED -> 4WAY_HANDSHAKE");
+        assert_eq!(
+            (brief.program, brief.iface, brief.stamp),
+            (Some("wpa_supplicant"), Some("wlan0"), None)
+        );
+        assert_eq!(brief.message, "State: ASSOCIATED -> 4WAY_HANDSHAKE");
+        let mono = split(
+            "[ 1234.567890] host wpa_supplicant[812]: wlan0: CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:00:00 completed",
+        );
+        assert_eq!(mono.stamp, Some(Stamp::Monotonic(1234.56789)));
+        assert_eq!(mono.program, Some("wpa_supplicant"));
+        assert!(mono.message.starts_with("CTRL-EVENT-CONNECTED"));
+        // A kernel ring-buffer line is not a daemon's.
+        assert_eq!(
+            split("[ 1234.5678] wlan0: authenticate with 02:00:00:00:00:00").program,
+            None
+        );
     }
 
     #[test]

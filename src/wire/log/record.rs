@@ -234,7 +234,11 @@ pub fn decode(message: &str) -> Record<'_> {
     if let Some(record) = hostapd(m) {
         return record;
     }
-    if let Some(check) = check_failure(m) {
+    // Refusals come from the key handshake code only; skip the scan elsewhere.
+    let may_refuse = ["WPA", "RSN", "invalid MIC", "received EAPOL-Key"]
+        .iter()
+        .any(|p| m.starts_with(p));
+    if let Some(check) = may_refuse.then(|| check_failure(m)).flatten() {
         return Record::CheckFailed(check);
     }
     if is_note(m) {
