@@ -149,6 +149,18 @@ fn seed_log_gives_four_m1_four_m2_and_the_disconnect() {
             }),
         Some(149)
     );
+    // The mailing-list subject "WPA: 4-Way Handshake failed" is no check.
+    assert!(
+        !facts
+            .iter()
+            .any(|(f, _)| matches!(f, LogFact::CheckFailed { .. }))
+    );
+    let notes: Vec<u64> = facts
+        .iter()
+        .filter(|(f, _)| matches!(f, LogFact::Note(_)))
+        .map(|(_, l)| *l)
+        .collect();
+    assert!(notes.is_empty(), "{notes:?}");
     // Every log fact names the link once its addresses are known.
     for event in &events {
         if let EventKind::Log { ap: a, sta: s, .. } = &event.kind {

@@ -67,6 +67,25 @@ pub fn events_from_reader<R: BufRead>(
     Ok(assembler.finish())
 }
 
+/// Says whether the first bytes of a file are a wpa_supplicant or hostapd
+/// log (possibly wrapped in prose, syslog or logcat), and whose. Binary
+/// data (NUL bytes, capture or gzip magic) is never a log.
+pub fn sniff(head: &[u8]) -> Option<Daemon> {
+    const BINARY_MAGIC: &[&[u8]] = &[
+        &[0xd4, 0xc3, 0xb2, 0xa1],
+        &[0xa1, 0xb2, 0xc3, 0xd4],
+        &[0x4d, 0x3c, 0xb2, 0xa1],
+        &[0xa1, 0xb2, 0x3c, 0x4d],
+        &[0x0a, 0x0d, 0x0d, 0x0a],
+        &[0x1f, 0x8b],
+    ];
+    if BINARY_MAGIC.iter().any(|m| head.starts_with(m)) || head.contains(&0) {
+        return None;
+    }
+    let (_, stats) = events_from_reader(head, 0).ok()?;
+    stats.daemon
+}
+
 /// An EAPOL-Key frame the supplicant is dumping, field by field.
 #[derive(Default)]
 struct RxFrame {
@@ -110,6 +129,8 @@ pub struct LogAssembler {
     last_frame_deauth: Option<u64>,
     // AP context.
     own_ap: Option<MacAddr>,
+    /// BSSID of each BSS interface, for logs of multi-BSS hostapd.
+    bss_by_iface: HashMap<String, MacAddr>,
     ap_stas: HashMap<MacAddr, ApSta>,
     /// hostapd's `WPA: Assign ANonce`, used in the next 1/4 and 3/4.
     ap_anonce: Partial<32>,
@@ -133,6 +154,7 @@ impl LogAssembler {
             last_sent: None,
             last_frame_deauth: None,
             own_ap: None,
+            bss_by_iface: HashMap::new(),
             ap_stas: HashMap::new(),
             ap_anonce: Partial::default(),
             ap_rx: None,
@@ -201,8 +223,15 @@ impl LogAssembler {
         self.emit(ctx, EventKind::Log { ap, sta, fact });
     }
 
+    /// The AP's own address for a hostapd line: its interface's BSSID.
+    fn ap_for(&self, ctx: &Ctx<'_>) -> Option<MacAddr> {
+        ctx.iface
+            .and_then(|iface| self.bss_by_iface.get(iface).copied())
+            .or(self.own_ap)
+    }
+
     fn ap_fact(&mut self, ctx: &Ctx<'_>, sta: MacAddr, fact: LogFact) {
-        let ap = self.own_ap;
+        let ap = self.ap_for(ctx);
         self.emit(
             ctx,
             EventKind::Log {
@@ -252,7 +281,13 @@ impl LogAssembler {
                     self.own_sta = Some(mac);
                 }
             }
-            Record::ApAddress(mac) => self.own_ap = Some(mac),
+            Record::ApAddress { iface, bssid } => {
+                self.own_ap.get_or_insert(bssid);
+                // Bounded: a log names few interfaces, but it is input.
+                if self.bss_by_iface.len() < 64 {
+                    self.bss_by_iface.insert(iface.to_string(), bssid);
+                }
+            }
             Record::PtkDerivation { a1, a2 } => {
                 // wpa_pmk_to_ptk prints its callers' order: the supplicant
                 // passes (own, bssid), the authenticator (own, sta).
@@ -396,7 +431,7 @@ impl LogAssembler {
                         msg: check.msg,
                         text: ctx.text.to_string(),
                     };
-                    let ap = self.own_ap;
+                    let ap = self.ap_for(ctx);
                     self.emit(
                         ctx,
                         EventKind::Log {
@@ -472,7 +507,7 @@ impl LogAssembler {
                 from_sta,
                 disassociation,
             } => {
-                let ap = self.own_ap.unwrap_or(MacAddr::ZERO);
+                let ap = self.ap_for(ctx).unwrap_or(MacAddr::ZERO);
                 let (ta, ra) = if from_sta { (sta, ap) } else { (ap, sta) };
                 match reason {
                     Some(reason) => {
@@ -553,7 +588,7 @@ impl LogAssembler {
     }
 
     fn sta_event(&mut self, ctx: &Ctx<'_>, sta: MacAddr, event: StaEvent<'_>) {
-        let ap = self.own_ap.unwrap_or(MacAddr::ZERO);
+        let ap = self.ap_for(ctx).unwrap_or(MacAddr::ZERO);
         match event {
             StaEvent::SendingKey(msg) | StaEvent::ReceivedKey(msg) => {
                 let sent = matches!(event, StaEvent::SendingKey(_));
@@ -1084,6 +1119,45 @@ WPA: Invalid EAPOL-Key MIC - dropping packet
         assert!(facts.contains(&&LogFact::Note(
             "deauthenticated due to local deauth request".into()
         )));
+    }
+
+    #[test]
+    fn sniff_tells_logs_from_captures_and_prose() {
+        let seed = std::fs::read("../shared/seed/000_3cae40b0d8f988f2.txt").unwrap_or_default();
+        if !seed.is_empty() {
+            assert_eq!(sniff(&seed), Some(Daemon::Supplicant));
+        }
+        assert_eq!(
+            sniff(b"1700000000.1: wlan0: AP-STA-POSSIBLE-PSK-MISMATCH 02:00:00:00:01:00\n"),
+            Some(Daemon::Hostapd)
+        );
+        assert_eq!(sniff(b"Dear list,\nmy wifi fails.\n"), None);
+        assert_eq!(sniff(&[0xd4, 0xc3, 0xb2, 0xa1, b'W', b'P', b'A']), None);
+        assert_eq!(sniff(b"WPA: Sending EAPOL-Key 2/4\0"), None);
+    }
+
+    #[test]
+    fn multi_bss_hostapd_names_each_bssid() {
+        let (events, _) = run("\
+Using interface wlan0 with hwaddr 02:00:00:00:00:00 and ssid \"a\"
+Using interface wlan0-1 with hwaddr 02:00:00:00:00:01 and ssid \"b\"
+wlan0-1: STA 02:00:00:00:01:00 WPA: sending 1/4 msg of 4-Way Handshake
+wlan0: STA 02:00:00:00:02:00 WPA: sending 1/4 msg of 4-Way Handshake
+");
+        let aps: Vec<(MacAddr, MacAddr)> = events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::Key(k) => Some((k.ap, k.sta)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            aps,
+            vec![
+                (mac("02:00:00:00:00:01"), mac("02:00:00:00:01:00")),
+                (mac("02:00:00:00:00:00"), mac("02:00:00:00:02:00"))
+            ]
+        );
     }
 
     #[test]

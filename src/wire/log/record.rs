@@ -149,8 +149,11 @@ pub enum Record<'a> {
         sta: MacAddr,
         event: StaEvent<'a>,
     },
-    /// hostapd `Using interface wlan0 with hwaddr MAC`.
-    ApAddress(MacAddr),
+    /// hostapd `Using interface wlan0 with hwaddr MAC`: a BSS and its BSSID.
+    ApAddress {
+        iface: &'a str,
+        bssid: MacAddr,
+    },
     /// hostapd: a deauthentication or disassociation it sends or receives.
     ApDeauth {
         sta: MacAddr,
@@ -201,7 +204,7 @@ impl Record<'_> {
             | Record::ApStaDisconnected(_)
             | Record::PossiblePskMismatch(_)
             | Record::FourWayCompleted(_)
-            | Record::ApAddress(_)
+            | Record::ApAddress { .. }
             | Record::ApDeauth { .. } => Some(Side::Hostapd),
             _ => None,
         }
@@ -478,7 +481,8 @@ fn hostapd(m: &str) -> Option<Record<'_>> {
         return Some(Record::FourWayCompleted(mac));
     }
     if let Some(rest) = m.strip_prefix("Using interface ") {
-        return mac_after(rest, "with hwaddr ").map(Record::ApAddress);
+        let iface = rest.split(' ').next().unwrap_or_default();
+        return mac_after(rest, "with hwaddr ").map(|bssid| Record::ApAddress { iface, bssid });
     }
     // hostapd_wpa_auth_disconnect: the authenticator asks to drop the STA.
     if let Some(at) = m.find("WPA authenticator requests disconnect: STA ") {
@@ -583,7 +587,7 @@ fn check_failure(m: &str) -> Option<Check> {
     // guess, EAPOL-Start suppressed in PSK mode, tolerated quirks, and the
     // TPTK retry (the PTK is tried next and may verify).
     const NOT_CHECKS: &[&str] = &[
-        "4-Way Handshake failed - pre-shared key",
+        "4-Way Handshake failed",
         "drop TX EAPOL",
         "Backwards compatibility: allow invalid version",
         "Interoperability workaround",
