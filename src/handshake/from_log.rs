@@ -626,15 +626,16 @@ impl LogAssembler {
                 let at = self.emit(ctx, EventKind::Key(Box::new(key)));
                 self.last_sent = sent.then_some(at);
             }
-            StaEvent::CheckFailed(check) => self.ap_fact(
-                ctx,
-                sta,
-                LogFact::CheckFailed {
+            StaEvent::CheckFailed(check) => {
+                // The dumped frame was refused before any "received" line.
+                self.ap_rx = None;
+                let fact = LogFact::CheckFailed {
                     check: check.name,
                     msg: check.msg,
                     text: ctx.text.to_string(),
-                },
-            ),
+                };
+                self.ap_fact(ctx, sta, fact);
+            }
             StaEvent::RetryLimit { state } => self.ap_fact(
                 ctx,
                 sta,
