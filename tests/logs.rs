@@ -423,3 +423,38 @@ fn every_prefix_of_every_line_decodes_without_panic() {
     assert_eq!(stats.lines, count);
     assert_eq!(stats.recognized + stats.skipped, count);
 }
+
+#[test]
+fn hostapd_syslog_lines() {
+    let log = "\
+Nov 10 04:21:44 ap hostapd: wlan0: STA 02:00:00:00:01:00 IEEE 802.11: associated (aid 1)
+Nov 10 04:21:44 ap hostapd: wlan0: STA 02:00:00:00:01:00 RADIUS: starting accounting session 1
+Nov 10 04:21:44 ap hostapd: wlan0: STA 02:00:00:00:01:00 WPA: pairwise key handshake completed (RSN)
+Nov 10 04:21:44 ap hostapd: wlan0: EAPOL-4WAY-HS-COMPLETED 02:00:00:00:01:00
+Nov 10 04:21:50 ap hostapd: wlan0: STA 02:00:00:00:01:00 WPA: group key handshake failed (RSN) after 4 tries
+";
+    let (events, stats) = parse_text(log.as_bytes());
+    assert_eq!(stats.daemon, Some(Daemon::Hostapd));
+    assert!(
+        events
+            .iter()
+            .all(|e| e.observer == Observer::AccessPoint && e.time.is_none())
+    );
+    let facts = facts(&events);
+    let wanted: Vec<(&LogFact, u64)> = facts
+        .into_iter()
+        .filter(|(f, _)| !matches!(f, LogFact::Note(_)))
+        .collect();
+    assert_eq!(
+        wanted,
+        vec![
+            (&LogFact::HandshakeCompleted, 3),
+            (&LogFact::GroupKeyFailed, 5)
+        ]
+    );
+    for event in &events {
+        if let EventKind::Log { sta, ap, .. } = &event.kind {
+            assert_eq!((*sta, *ap), (Some(mac("02:00:00:00:01:00")), None));
+        }
+    }
+}
