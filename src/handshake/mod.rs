@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod attempt;
 pub mod event;
 pub mod from_frame;
+pub mod from_log;
 pub mod input;
 pub mod keycheck;
 pub mod timeline;

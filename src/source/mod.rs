@@ -8,6 +8,7 @@
 )]
 
 pub mod capture;
+pub mod log;
 pub mod supplicant_conf;
 
 use std::{io::Read, path::Path, path::PathBuf};
