@@ -6,10 +6,13 @@
 # the ingress qdisc, so msg 1/4 shows in the monitor captures and in the
 # station's own EAPOL capture. Runs inside the VM before wpa_supplicant starts.
 dev=${STA_IFACE:-wlan1}
-report() { echo "## tc -s filter show dev $dev ingress"; tc -s filter show dev "$dev" parent ffff:; exit 0; }
-trap report INT TERM
 tc qdisc add dev "$dev" ingress
 # u32 offsets count from the EAPOL header: byte 1 is the packet type, 3 = EAPOL-Key
 tc filter add dev "$dev" parent ffff: protocol 0x888e prio 1 u32 match u8 3 0xff at 1 action drop
 echo "ingress drop of EAPOL-Key frames on $dev installed"
-while :; do sleep 1; done
+# A background job cannot trap the SIGINT that ends it, so keep the drop
+# counters up to date in a file instead.
+while :; do
+    sleep 2
+    tc -s filter show dev "$dev" parent ffff: > "${HOOK_OUT:-/tmp}/ingress-stats.txt" 2>&1
+done
