@@ -12,8 +12,9 @@ use wpadiag::{
     crypto::PmkCache,
     diagnose,
     handshake::{
-        self, Timeline,
+        self, Observer, Timeline,
         event::Ssid,
+        input::LoadOptions,
         keycheck::{self, KeyInput},
     },
     report::{self, InputSummary, Report},
@@ -64,6 +65,10 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
 
+    /// Whose interface an Ethernet (own-interface) capture was taken on.
+    #[arg(long, value_enum, default_value_t = Side::Station, value_name = "SIDE")]
+    pub capture_side: Side,
+
     /// Do not try typo variants of a passphrase that verifies nothing.
     #[arg(long)]
     pub no_typo_search: bool,
@@ -83,7 +88,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut inputs = Vec::new();
     for (index, path) in args.files.iter().enumerate() {
         let mut progress = |_bytes: u64| {};
-        let loaded = handshake::input::load(path, index as u16, &mut progress)
+        let options = LoadOptions {
+            own_capture_observer: match args.capture_side {
+                Side::Station => Observer::Station,
+                Side::Ap => Observer::AccessPoint,
+            },
+        };
+        let loaded = handshake::input::load(path, index as u16, options, &mut progress)
             .with_context(|| format!("reading {}", path.display()))?;
         inputs.push(InputSummary {
             name: path.display().to_string(),
@@ -162,4 +173,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 fn parse_mac(text: Option<&str>, flag: &str) -> anyhow::Result<Option<MacAddr>> {
     text.map(|t| MacAddr::parse(t).with_context(|| format!("{flag}: not a MAC address: {t}")))
         .transpose()
+}
+
+/// Which side of the link a capture interface belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Side {
+    /// The station's own interface (`tcpdump -i wlan0` on the client).
+    Station,
+    /// The access point's own interface.
+    Ap,
 }

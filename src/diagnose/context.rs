@@ -135,6 +135,19 @@ impl<'a> Context<'a> {
             .map(|(i, _)| i)
     }
 
+    /// The station's first encrypted data frame after message `index`: it
+    /// had installed the PTK, so it accepted msg 3/4 and answered it.
+    pub fn station_encrypted_after(&self, index: usize) -> Option<usize> {
+        let after = self.message(index)?.first();
+        self.facts.events.iter().copied().find(|&i| {
+            i > after
+                && matches!(
+                    self.timeline.events.get(i).map(|e| &e.kind),
+                    Some(EventKind::ProtectedData { from_sta: true, .. })
+                )
+        })
+    }
+
     /// Deauthentications and disassociations in the attempt:
     /// (event, sent by the AP, reason).
     pub fn deauths(&self) -> Vec<(usize, bool, u16)> {

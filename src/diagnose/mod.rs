@@ -136,31 +136,42 @@ pub fn diagnose(timeline: &Timeline, links: &[LinkAnalysis]) -> Diagnosis {
     }
 }
 
-/// The link's verdict: its last attempt that concluded something; a
-/// failure repeated in every attempt is more telling than one inconclusive
-/// tail, and a success at the end wins over failures before it.
+/// The link's verdict: its last attempt that concluded something, unless
+/// a failure recurs in more attempts than succeeded. A station that fails
+/// the same way again and again and then connects once just before the
+/// capture ends (e.g. before the next group rekey) still has that failure.
 fn choose_verdict(per_attempt: &[Vec<Finding>]) -> Finding {
-    let conclusive = |f: &&Finding| !matches!(f.id, "incomplete-capture" | "no-handshake");
-    let last = per_attempt
+    let conclusive = |f: &Finding| !matches!(f.id, "incomplete-capture" | "no-handshake");
+    let primaries: Vec<&Finding> = per_attempt.iter().filter_map(|f| f.first()).collect();
+    let successes = primaries.iter().filter(|f| f.is_success()).count();
+    let mut recurring: Option<(&Finding, usize)> = None;
+    for finding in primaries
+        .iter()
+        .filter(|f| conclusive(f) && !f.is_success())
+    {
+        let count = primaries.iter().filter(|f| f.id == finding.id).count();
+        if count >= 2 && count > successes && recurring.is_none_or(|(_, best)| count > best) {
+            recurring = Some((finding, count));
+        }
+    }
+    let last = primaries
         .iter()
         .rev()
-        .filter_map(|findings| findings.first())
-        .find(conclusive)
-        .or_else(|| per_attempt.iter().rev().find_map(|f| f.first()));
-    match last {
+        .find(|f| conclusive(f))
+        .or_else(|| primaries.last())
+        .copied();
+    let chosen = match (recurring, last) {
+        (Some((failure, _)), Some(last)) if last.is_success() => Some(failure),
+        (_, last) => last,
+    };
+    match chosen {
         Some(verdict) => {
             let mut verdict = verdict.clone();
-            let same: Vec<usize> = per_attempt
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.first().is_some_and(|f| f.id == verdict.id))
-                .map(|(i, _)| i)
-                .collect();
-            if same.len() > 1 {
+            let same = primaries.iter().filter(|f| f.id == verdict.id).count();
+            if same > 1 {
                 verdict.summary = format!(
-                    "{} (the same in {} of {} attempts)",
+                    "{} (the same in {same} of {} attempts)",
                     verdict.summary,
-                    same.len(),
                     per_attempt.len()
                 );
             }

@@ -267,6 +267,16 @@ pub enum EventKind {
         reason: u16,
         air: Option<AirInfo>,
     },
+    /// The first protected (encrypted) data frame of a station since the
+    /// last EAPOL-Key frame of its link: the station has installed a
+    /// pairwise key, so it accepted msg 3/4.
+    ProtectedData {
+        sta: MacAddr,
+        bssid: MacAddr,
+        /// Sent by the station (rather than by the AP to it).
+        from_sta: bool,
+        air: Option<AirInfo>,
+    },
     /// A log line's fact about the link between `ap` and `sta` (either may
     /// be unknown in the line itself: the log parser fills in what its
     /// context says).

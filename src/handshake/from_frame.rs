@@ -59,6 +59,9 @@ pub struct FrameIngest {
     beacons: HashMap<MacAddr, BeaconKey>,
     probes: HashMap<(MacAddr, Vec<u8>), u32>,
     saw_ack: bool,
+    /// Links whose first protected data frame since their last EAPOL-Key
+    /// frame has been reported.
+    encrypted_reported: std::collections::HashSet<(MacAddr, MacAddr)>,
     /// Ethernet-like captures come from one side's own interface.
     own_interface_observer: Observer,
 }
@@ -73,6 +76,7 @@ impl FrameIngest {
             beacons: HashMap::new(),
             probes: HashMap::new(),
             saw_ack: false,
+            encrypted_reported: std::collections::HashSet::new(),
             own_interface_observer: Observer::Station,
         }
     }
@@ -171,6 +175,27 @@ impl FrameIngest {
                 eapol: Some(eapol), ..
             } => {
                 self.push_eapol(origin, time, ta, ra, Some(bssid), Some(air), eapol);
+            }
+            Body::Data {
+                protected: true,
+                null: false,
+                eapol: None,
+            } if frame.fc.to_ds() != frame.fc.from_ds() && !ra.is_group() => {
+                let from_sta = frame.fc.to_ds();
+                let sta = if from_sta { ta } else { ra };
+                if self.encrypted_reported.insert((bssid, sta)) {
+                    self.push_event(
+                        origin,
+                        time,
+                        Observer::Air,
+                        EventKind::ProtectedData {
+                            sta,
+                            bssid,
+                            from_sta,
+                            air: Some(air),
+                        },
+                    );
+                }
             }
             Body::Beacon { elements } | Body::ProbeResponse { elements } => {
                 let probe_response = matches!(frame.body, Body::ProbeResponse { .. });
@@ -340,6 +365,8 @@ impl FrameIngest {
         };
         self.stats.eapol_key_frames += 1;
         let msg = key.message();
+        self.encrypted_reported.remove(&(bssid.unwrap_or(ta), ta));
+        self.encrypted_reported.remove(&(bssid.unwrap_or(ra), ra));
         // The authenticator sends M1, M3 and group 1/2; the rest come from the station.
         let (ap, sta) = if msg.from_authenticator() {
             (ta, ra)
@@ -414,7 +441,8 @@ fn air_of(event: &mut Event) -> Option<&mut AirInfo> {
         EventKind::Authentication { air, .. }
         | EventKind::AssociationRequest { air, .. }
         | EventKind::AssociationResponse { air, .. }
-        | EventKind::Deauthentication { air, .. } => air.as_mut(),
+        | EventKind::Deauthentication { air, .. }
+        | EventKind::ProtectedData { air, .. } => air.as_mut(),
         _ => None,
     }
 }

@@ -4,8 +4,9 @@
 use std::path::Path;
 
 use crate::handshake::{
-    event::Event,
+    event::{Event, EventKind, Observer},
     from_frame::{FrameIngest, IngestStats},
+    from_log::{self, Daemon},
     timeline::{Input, InputKind},
 };
 use crate::source::{self, CaptureReader};
@@ -31,11 +32,32 @@ pub enum LoadError {
     Log(String),
 }
 
+/// How to read inputs.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    /// Whose interface an Ethernet-like capture was taken on: it decides
+    /// what the frames in it prove (sent, or received).
+    pub own_capture_observer: Observer,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            own_capture_observer: Observer::Station,
+        }
+    }
+}
+
 /// Reads `path` as input number `file` (its index in the report).
 /// `progress` is called with bytes read so far, now and then.
-pub fn load(path: &Path, file: u16, progress: &mut dyn FnMut(u64)) -> Result<Loaded, LoadError> {
+pub fn load(
+    path: &Path,
+    file: u16,
+    options: LoadOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Loaded, LoadError> {
     match source::detect(path)? {
-        source::InputKind::Capture => load_capture(path, file, progress),
+        source::InputKind::Capture => load_capture(path, file, options, progress),
         source::InputKind::Text => load_log(path, file),
         source::InputKind::Unknown => Err(LoadError::Unrecognized),
     }
@@ -44,10 +66,12 @@ pub fn load(path: &Path, file: u16, progress: &mut dyn FnMut(u64)) -> Result<Loa
 fn load_capture(
     path: &Path,
     file: u16,
+    options: LoadOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Loaded, LoadError> {
     let mut reader = CaptureReader::open(path)?;
     let mut ingest = FrameIngest::new(file);
+    ingest.set_own_interface_observer(options.own_capture_observer);
     let mut damaged: Vec<String> = Vec::new();
     let mut since_progress = 0u32;
     while let Some(next) = reader.next_record() {
@@ -168,9 +192,60 @@ fn format_name(format: source::Format) -> &'static str {
     }
 }
 
-fn load_log(path: &Path, _file: u16) -> Result<Loaded, LoadError> {
-    Err(LoadError::Log(format!(
-        "{} is a text file; log reading is not available in this build",
-        path.display()
-    )))
+fn load_log(path: &Path, file: u16) -> Result<Loaded, LoadError> {
+    let handle = std::fs::File::open(path).map_err(|source| source::Error::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let reader = std::io::BufReader::with_capacity(1 << 16, handle);
+    let (events, stats) = from_log::events_from_reader(reader, file)
+        .map_err(|err| LoadError::Log(err.to_string()))?;
+    let observer = match stats.daemon {
+        Some(Daemon::Hostapd) => Observer::AccessPoint,
+        _ => Observer::Station,
+    };
+    let daemon = match stats.daemon {
+        Some(Daemon::Hostapd) => "hostapd log",
+        Some(Daemon::Supplicant) => "wpa_supplicant log",
+        None => "text (no wpa_supplicant or hostapd lines recognized)",
+    };
+    let description = format!(
+        "{daemon}, {} lines, {} recognized",
+        stats.lines, stats.recognized
+    );
+    let mut limits = vec![format!(
+        "a {} shows one side's view only: it cannot show what the other side received",
+        if observer == Observer::AccessPoint {
+            "hostapd log"
+        } else {
+            "station log"
+        }
+    )];
+    let has_frames = events
+        .iter()
+        .any(|e| matches!(&e.kind, EventKind::Key(k) if k.eapol.is_some()));
+    let has_keys = events.iter().any(|e| matches!(e.kind, EventKind::Key(_)));
+    if has_keys && !has_frames {
+        limits.push("no whole EAPOL frames (wpa_supplicant -dd with a newer version logs them as hexdumps): MICs cannot be checked".to_string());
+    }
+    let mut skipped = Vec::new();
+    if stats.skipped > 0 {
+        skipped.push(format!("{} lines not about the handshake", stats.skipped));
+    }
+    if stats.truncated_lines > 0 {
+        skipped.push(format!(
+            "{} over-long lines cut short",
+            stats.truncated_lines
+        ));
+    }
+    Ok(Loaded {
+        input: Input {
+            name: path.display().to_string(),
+            kind: InputKind::Log { observer },
+        },
+        events,
+        description,
+        limits,
+        skipped,
+    })
 }

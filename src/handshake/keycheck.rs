@@ -361,6 +361,11 @@ fn verify(
     if snonces.is_empty() {
         return MicStatus::Unverifiable("no SNonce in the inputs (msg 2/4 missing)");
     }
+    if !params.akm.is_none_or(derives_from_passphrase) {
+        return MicStatus::Unverifiable(
+            "the PMK of this AKM does not come from a passphrase (SAE, OWE or 802.1X)",
+        );
+    }
     let mic_len = usize::from(message.mic_len);
     let attempt = |anonce: [u8; 32], snonce: [u8; 32]| -> Result<bool, MicStatus> {
         let p = params.pairwise(message, aa, spa, anonce, snonce);
@@ -411,6 +416,12 @@ fn verify(
     MicStatus::Failed
 }
 
+/// Only the PSK AKMs derive the PMK from a passphrase (IEEE 802.11-2020
+/// 12.7.1.3); SAE, OWE and 802.1X PMKs come out of another exchange.
+fn derives_from_passphrase(akm: u8) -> bool {
+    matches!(akm, 2 | 4 | 6 | 19 | 20)
+}
+
 /// A PMKID KDE in M1's key data, checked against the PMK.
 fn check_pmkid(
     frame: &[u8],
@@ -419,6 +430,9 @@ fn check_pmkid(
     spa: MacAddr,
     akm: Option<u8>,
 ) -> Option<bool> {
+    if !akm.is_none_or(derives_from_passphrase) {
+        return None;
+    }
     let key = EapolKey::new_detect(frame).ok()?;
     let pmkid = find_pmkid_kde(key.key_data())?;
     if pmkid.iter().all(|&b| b == 0) {

@@ -251,21 +251,27 @@ fn link_of(event: &Event) -> LinkOf {
             ..
         } => LinkOf::One(LinkId { ap: *ap, sta: *sta }),
         EventKind::Log { .. } => LinkOf::Context,
+        EventKind::ProtectedData { sta, bssid, .. } => LinkOf::One(LinkId {
+            ap: *bssid,
+            sta: *sta,
+        }),
         EventKind::Beacon { .. } | EventKind::ProbeRequest { .. } => LinkOf::None,
     }
 }
 
 /// A link exists because of what happened on it, not because of context.
 fn is_link_activity(event: &Event) -> bool {
-    !matches!(event.kind, EventKind::Log { .. })
-        || matches!(
-            &event.kind,
-            EventKind::Log {
-                ap: Some(_),
-                sta: Some(_),
-                ..
-            }
-        )
+    !matches!(
+        event.kind,
+        EventKind::Log { .. } | EventKind::ProtectedData { .. }
+    ) || matches!(
+        &event.kind,
+        EventKind::Log {
+            ap: Some(_),
+            sta: Some(_),
+            ..
+        }
+    )
 }
 
 /// Splits a link's events into attempts (see [`Attempt`]).

@@ -183,6 +183,15 @@ impl Report<'_> {
                     Some(text) => row.what = text,
                     None => continue,
                 },
+                EventKind::ProtectedData { from_sta, air, .. } => {
+                    row.direction = if *from_sta {
+                        Direction::StaToAp
+                    } else {
+                        Direction::ApToSta
+                    };
+                    row.what = "encrypted data (first since EAPOL)".to_string();
+                    air_into(&mut row, *air);
+                }
                 EventKind::Beacon { .. } | EventKind::ProbeRequest { .. } => continue,
             }
             rows.push(row);

@@ -20,11 +20,10 @@ impl Rule for ApIgnoredM2 {
         if ctx.coverage.acks || ctx.coverage.ap_log {
             return None;
         }
+        // The AP starting over with M1 after an M2 is what "ignored" means;
+        // an AP that went quiet instead is m3-not-received's pattern.
         let first_m2 = ctx.messages(KeyMsg::M2).map(|(i, _)| i).next()?;
-        let resent = ctx.m1_after(first_m2).is_some();
-        if !resent && !ctx.ended_by_disconnect() {
-            return None;
-        }
+        ctx.m1_after(first_m2)?;
         let m2_count = ctx.count(KeyMsg::M2);
         let m1_count = ctx.count(KeyMsg::M1);
         let summary = format!(

@@ -23,7 +23,8 @@ impl Rule for GroupKeyTimeout {
             .find(|(_, _, reason)| *reason == REASON_GROUP_KEY_TIMEOUT);
         let group1 = ctx.count(KeyMsg::Group1);
         let group2 = ctx.count(KeyMsg::Group2);
-        let unanswered = group1 >= 2 && group2 == 0 && ctx.ended_by_disconnect();
+        // The AP re-sends group msg 1/2 only when no answer came.
+        let unanswered = group1 >= 2 && group2 == 0;
         if logged.is_none() && deauth16.is_none() && !unanswered {
             return None;
         }

@@ -18,22 +18,32 @@ impl Rule for M3NotReceived {
         }
         let ap_sent = m3s.iter().any(|m| m.sender_saw);
         let last_m2 = ctx.messages(KeyMsg::M2).map(|(i, _)| i).last()?;
-        let accepted = ctx
+        let acked = ctx
             .message(last_m2)
             .is_some_and(|m| m.acked == Some(true) || m.receiver_saw);
-        let (confidence, summary) = if ap_sent {
+        // The AP stopping its M1 retransmissions after an M2 says it
+        // accepted it; from the station's side that is all there is to see.
+        let went_quiet = ctx.m1_after(last_m2).is_none() && ctx.ended_by_disconnect();
+        let station_view = ctx.coverage.station_log || ctx.coverage.own_capture;
+        let (confidence, summary) = if ap_sent && (station_view || ctx.coverage.air) {
             (
-                if ctx.coverage.station_log || ctx.coverage.air {
-                    Confidence::Certain
-                } else {
-                    Confidence::Likely
-                },
+                Confidence::Certain,
                 "the AP sent msg 3/4 but it never reached the station",
             )
-        } else if accepted && ctx.m1_after(last_m2).is_none() && ctx.ended_by_disconnect() {
+        } else if ap_sent {
+            (
+                Confidence::Possible,
+                "the AP sent msg 3/4 and never got msg 4/4: msg 3/4 or msg 4/4 was lost (the AP's side alone cannot tell which)",
+            )
+        } else if acked && went_quiet {
             (
                 Confidence::Likely,
                 "the AP received msg 2/4 and stopped sending msg 1/4 (so it accepted it), but no msg 3/4 followed",
+            )
+        } else if went_quiet && !ctx.coverage.acks && station_view {
+            (
+                Confidence::Possible,
+                "the AP stopped sending msg 1/4 after the station's msg 2/4 (so it most likely accepted it), but no msg 3/4 reached the station",
             )
         } else {
             return None;

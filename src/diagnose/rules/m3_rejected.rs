@@ -22,6 +22,11 @@ impl Rule for M3Rejected {
         if !reached || (m3s.len() < 2 && !ctx.ended_by_disconnect()) {
             return None;
         }
+        // A station that sends encrypted data after M3 accepted it.
+        let first_m3 = ctx.messages(KeyMsg::M3).map(|(i, _)| i).next()?;
+        if ctx.station_encrypted_after(first_m3).is_some() {
+            return None;
+        }
         let station_check = ctx.log_facts().find_map(|(event, fact)| match fact {
             LogFact::CheckFailed {
                 msg: Some(KeyMsg::M3),

@@ -19,6 +19,25 @@ impl Rule for M4Lost {
             .iter()
             .any(|(_, m)| m.receiver_saw || m.acked == Some(true));
         let resent_after = first_m4.is_some_and(|m4| m3s.iter().any(|(i, _)| *i > m4));
+        // No M4 in view, but the station encrypts after M3 while the AP
+        // keeps re-sending M3: the station answered, the answer was lost.
+        let first_m3 = m3s.first().map(|(i, _)| *i);
+        let encrypted = first_m3.and_then(|m3| ctx.station_encrypted_after(m3));
+        if m4s.is_empty() && m3s.len() >= 2 {
+            if let Some(event) = encrypted {
+                let finding = Finding::new(
+                    self.id(),
+                    Confidence::Likely,
+                    "the station accepted msg 3/4 (it sends encrypted data with the new key) but no msg 4/4 reached the air, and the AP kept re-sending msg 3/4: msg 4/4 was lost",
+                )
+                .evidence(ctx.origin(event), "the station's first encrypted data frame after msg 3/4");
+                let finding = evidence::messages(ctx, finding, KeyMsg::M3);
+                let finding = evidence::deauths(ctx, finding);
+                return Some(finding.next_step(
+                    "a station that installs its keys before msg 4/4 leaves sends msg 4/4 encrypted and the AP drops it: look for driver or firmware updates",
+                ));
+            }
+        }
         // Without any M4 in view the station may have sent it: only the
         // station's own evidence says so.
         let ap_log_missing = ctx.coverage.ap_log && m4_sent && !m4_received;

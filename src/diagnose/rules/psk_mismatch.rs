@@ -71,7 +71,7 @@ impl PskMismatch {
     /// Without a proof: the AP acknowledged valid-looking M2s and still
     /// started over with M1 or gave up, and the RSN elements agree.
     fn inferred(&self, ctx: &Context<'_>, station: Option<bool>) -> Option<Finding> {
-        if ctx.count(KeyMsg::M3) > 0 || !ctx.coverage.acks {
+        if ctx.count(KeyMsg::M3) > 0 {
             return None;
         }
         let ie_mismatch = ctx
@@ -82,15 +82,17 @@ impl PskMismatch {
         if ie_mismatch {
             return None;
         }
+        // Received: acknowledged at the AP's radio, or in the AP's own log or capture.
         let acked: Vec<usize> = ctx
             .messages(KeyMsg::M2)
-            .filter(|(_, m)| m.acked == Some(true))
+            .filter(|(_, m)| m.acked == Some(true) || m.receiver_saw)
             .map(|(i, _)| i)
             .collect();
+        // hostapd answers an M2 whose MIC fails by re-sending M1 (after
+        // its retransmission timeout); an AP that accepted M2 goes on with
+        // M3 instead, so an M1 after an acknowledged M2 is the tell.
         let first = *acked.first()?;
-        if ctx.m1_after(first).is_none() && !ctx.ended_by_disconnect() {
-            return None;
-        }
+        ctx.m1_after(first)?;
         let summary = match station {
             Some(true) => {
                 "the AP acknowledged every msg 2/4, which verify with your key, and never answered with msg 3/4: the AP uses a different PSK"
