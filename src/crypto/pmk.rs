@@ -61,47 +61,59 @@ fn pbkdf2_sha1_256(password: &[u8], salt: &[u8], out: &mut [u8; 32]) {
     compress(&mut outer_init, &[pad]);
     pad.zeroize();
 
-    // One block holding a 20-byte message after a 64-byte key block:
-    // message || 0x80 || zeros || bit length 672 (big-endian). Kept as a
-    // one-element slice so compress() reads it in place, without a copy.
-    let mut blocks = [[0u8; 64]];
-    blocks[0][20] = 0x80;
-    blocks[0][56..].copy_from_slice(&((64u64 + 20) * 8).to_be_bytes());
-
-    for (index, chunk) in [1u32, 2].into_iter().zip(out.chunks_mut(20)) {
-        // U1 = HMAC(P, S || INT(i)): the only step whose input length varies.
+    // U1 = HMAC(P, S || INT(i)) for the two output blocks i = 1, 2: the
+    // only step whose input length varies.
+    let mut u = [[0u32; 5]; 2];
+    for (index, words) in (1u32..).zip(u.iter_mut()) {
         let mut mac = super::prf::hmac_sha1(password);
         mac.update(salt);
         mac.update(&index.to_be_bytes());
-        let mut u = [0u32; 5];
-        for (word, bytes) in u
+        for (word, bytes) in words
             .iter_mut()
             .zip(mac.finalize().into_bytes().chunks_exact(4))
         {
             *word = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
         }
-        let mut t = u;
-        for _ in 1..ITERATIONS {
-            let mut state = inner_init;
-            write_words(&mut blocks[0], &u);
-            compress(&mut state, &blocks);
-            write_words(&mut blocks[0], &state);
-            u = outer_init;
-            compress(&mut u, &blocks);
-            for (t, u) in t.iter_mut().zip(&u) {
+    }
+    let mut t = u;
+
+    // One block per chain holding a 20-byte message after a 64-byte key
+    // block: message || 0x80 || zeros || bit length 672 (big-endian). Kept
+    // as one-element slices so compress() reads them in place.
+    let mut template = [0u8; 64];
+    template[20] = 0x80;
+    template[56..].copy_from_slice(&((64u64 + 20) * 8).to_be_bytes());
+    let mut blocks = [[template], [template]];
+
+    // The two output blocks are independent chains: running them in one
+    // loop lets the CPU overlap one chain's message schedule with the
+    // other's rounds, which a single chain of dependent compressions cannot.
+    for _ in 1..ITERATIONS {
+        let mut inner = [inner_init; 2];
+        for ((state, block), u) in inner.iter_mut().zip(blocks.iter_mut()).zip(&u) {
+            write_words(&mut block[0], u);
+            compress(state, block);
+        }
+        for ((state, block), u) in inner.iter().zip(blocks.iter_mut()).zip(u.iter_mut()) {
+            write_words(&mut block[0], state);
+            *u = outer_init;
+            compress(u, block);
+        }
+        for (t, u) in t.iter_mut().zip(&u) {
+            for (t, u) in t.iter_mut().zip(u) {
                 *t ^= u;
             }
         }
-        let mut bytes = [0u8; 20];
-        for (slot, word) in bytes.chunks_exact_mut(4).zip(&t) {
-            slot.copy_from_slice(&word.to_be_bytes());
-        }
-        chunk.copy_from_slice(&bytes[..chunk.len()]);
-        bytes.zeroize();
-        t.zeroize();
-        u.zeroize();
     }
-    blocks[0].zeroize();
+    let mut bytes = [0u8; 40];
+    for (slot, word) in bytes.chunks_exact_mut(4).zip(t.iter().flatten()) {
+        slot.copy_from_slice(&word.to_be_bytes());
+    }
+    out.copy_from_slice(&bytes[..32]);
+    bytes.zeroize();
+    t.zeroize();
+    u.zeroize();
+    blocks.zeroize();
     key_block.zeroize();
     inner_init.zeroize();
     outer_init.zeroize();
