@@ -234,13 +234,27 @@ fn check_says_match_or_names_the_other_ssid() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).contains("on network \"ieee\""));
 
-    let output = wpadiag(
-        &[os("--ssid"), os("IEEE"), os("--check"), os(&right)],
-        Some("password1"),
-    );
+    let check = [os("--ssid"), os("IEEE"), os("--check"), os(&right)];
+    let output = wpadiag(&check, Some("pa55word"));
     assert_eq!(output.status.code(), Some(1));
-    assert!(stdout(&output).contains("the passphrase itself differs"));
-    assert!(!stdout(&output).contains("password1"));
+    assert!(
+        stdout(&output).contains("the passphrase itself differs"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(!stdout(&output).contains("pa55word"));
+
+    // The PSK was made from "password"; the user typed two characters swapped.
+    let output = wpadiag(&check, Some("passwrod"));
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.ends_with(
+            "it belongs to a variant of this passphrase (adjacent-swap): characters 6 and 7 swapped\n"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("passwrod") && !text.contains("password"));
 }
 
 #[test]

@@ -14,6 +14,35 @@ use wpadiag::source::supplicant_conf::{self, ConfPsk, escape_ssid};
 /// The environment variable read when no other key option is given.
 pub const PASSPHRASE_ENV: &str = "WPADIAG_PASSPHRASE";
 
+/// A secret as clap hands it over: wiped on drop, never shown by `Debug`.
+#[derive(Clone)]
+pub struct SecretArg(String);
+
+impl std::str::FromStr for SecretArg {
+    type Err = std::convert::Infallible;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(SecretArg(text.to_string()))
+    }
+}
+
+impl SecretArg {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Drop for SecretArg {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+impl std::fmt::Debug for SecretArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretArg(..)")
+    }
+}
+
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct KeyArgs {
     /// The network passphrase (8 to 63 printable ASCII characters). On the
@@ -25,7 +54,7 @@ pub struct KeyArgs {
         allow_hyphen_values = true,
         group = "key_source"
     )]
-    pub passphrase: Option<String>,
+    pub passphrase: Option<SecretArg>,
 
     /// The PSK as 64 hex digits (as `wpa_passphrase` prints it); used as the PMK.
     #[arg(
@@ -34,7 +63,7 @@ pub struct KeyArgs {
         allow_hyphen_values = true,
         group = "key_source"
     )]
-    pub psk: Option<String>,
+    pub psk: Option<SecretArg>,
 
     /// Read the passphrase from the first line of FILE (its line ending is
     /// not part of it). `-` reads standard input.
@@ -103,7 +132,7 @@ impl KeyArgs {
     pub fn resolve_explicit(&self) -> anyhow::Result<Option<ResolvedKey>> {
         let Some((text, origin)) = self.passphrase_text()? else {
             if let Some(hex) = &self.psk {
-                let pmk = Pmk::from_hex(hex).context("--psk")?;
+                let pmk = Pmk::from_hex(hex.as_str()).context("--psk")?;
                 return Ok(Some(ResolvedKey {
                     key: KeyMaterial::Pmk(pmk),
                     ssid: None,
@@ -130,7 +159,7 @@ impl KeyArgs {
     /// environment, in that order.
     fn passphrase_text(&self) -> anyhow::Result<Option<(String, &'static str)>> {
         if let Some(text) = &self.passphrase {
-            return Ok(Some((text.clone(), "--passphrase")));
+            return Ok(Some((text.as_str().to_string(), "--passphrase")));
         }
         if let Some(path) = &self.passphrase_file {
             return read_first_line(path).map(|text| Some((text, "--passphrase-file")));
@@ -218,4 +247,55 @@ pub fn resolve_config(path: &Path, ssid_hint: Option<&[u8]>) -> anyhow::Result<R
         ssid: network.ssid.clone(),
         origin: "--config",
     })
+}
+
+/// A progress reporter for the typo search: silent for the first second,
+/// then one self-overwriting line on standard error, only on a terminal.
+#[allow(dead_code)] // called by the commands that analyse captures
+pub fn typo_progress() -> impl Fn(usize, usize) + Sync {
+    let start = std::time::Instant::now();
+    let on_terminal = std::io::stderr().is_terminal();
+    move |done, total| {
+        if !on_terminal || start.elapsed() < std::time::Duration::from_secs(1) {
+            return;
+        }
+        if done % 16 == 0 || done == total {
+            eprint!("\rtrying typo variants of the passphrase: {done}/{total}");
+            if done == total {
+                eprintln!();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        key: KeyArgs,
+    }
+
+    #[test]
+    fn debug_of_the_arguments_hides_the_secrets() {
+        let cli = Cli::parse_from(["x", "--passphrase", "-starts-with-dash"]);
+        let debug = format!("{cli:?}");
+        assert!(!debug.contains("starts-with-dash"), "{debug}");
+        assert!(debug.contains("SecretArg(..)"));
+        let cli = Cli::parse_from(["x", "--psk", "00aa"]);
+        assert!(!format!("{cli:?}").contains("00aa"));
+    }
+
+    #[test]
+    fn key_sources_exclude_each_other_but_config_combines() {
+        assert!(Cli::try_parse_from(["x", "--passphrase", "abcdefgh", "--ask"]).is_err());
+        assert!(Cli::try_parse_from(["x", "--psk", "00", "--passphrase-file", "f"]).is_err());
+        let cli = Cli::try_parse_from(["x", "--ask", "--config", "wpa.conf"]).unwrap();
+        assert!(cli.key.ask && cli.key.config.is_some());
+        let err = cli.key.resolve(None).unwrap_err().to_string();
+        assert!(err.starts_with("give either --config or one of"), "{err}");
+    }
 }

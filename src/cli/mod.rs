@@ -37,7 +37,7 @@ pub enum Command {
     Analyze(analyze::Args),
     /// List the decoded frames of a capture (handshake-relevant ones by default).
     Frames(frames::Args),
-    /// Print the PSK of a passphrase on a network (as wpa_passphrase does, without the passphrase), or check a PSK.
+    /// Print a network's PSK as wpa_passphrase does (never the passphrase), or check one.
     Psk(psk::Args),
 }
 

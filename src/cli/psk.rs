@@ -38,7 +38,8 @@ pub struct Args {
     pub ssid_hex: Vec<String>,
 
     /// Say whether this 64-hex-digit PSK belongs to the passphrase on the
-    /// network, and if not, whether it belongs to it on another name.
+    /// network, and if not, whether it belongs to it on another name or to
+    /// a typing variant of it (named by kind and position, never shown).
     #[arg(long, value_name = "HEX", allow_hyphen_values = true)]
     pub check: Option<String>,
 
@@ -187,9 +188,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     writeln!(
         out,
         "nor on any of {} other network names tried (other --ssid values, names seen in \
-         --capture, case and trailing-space variants): the passphrase itself differs",
+         --capture, case and trailing-space variants)",
         tried.len()
     )?;
+    out.flush()?;
+    let progress = key_args::typo_progress();
+    let variant = typo::search(
+        passphrase.as_bytes(),
+        &target,
+        |pmk| *pmk == claimed,
+        Some(&progress),
+    );
+    match variant {
+        Some(variant) => writeln!(
+            out,
+            "it belongs to a variant of this passphrase ({}): {}",
+            variant.kind, variant.description
+        )?,
+        None => writeln!(
+            out,
+            "nor to any of the common typing variants of this passphrase: the passphrase itself differs"
+        )?,
+    }
     Ok(ExitCode::from(EXIT_FAILURE_FOUND))
 }
 

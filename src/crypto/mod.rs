@@ -335,6 +335,95 @@ mod tests {
         assert_eq!(psk.len(), 1);
     }
 
+    /// An EAPOL-Key frame with `mic_len` MIC bytes and `key_data`.
+    fn key_frame(
+        descriptor: u8,
+        key_info: u16,
+        mic_len: usize,
+        key_iv: [u8; 16],
+        key_data: &[u8],
+    ) -> Vec<u8> {
+        let body_len = 95 - 16 + mic_len + key_data.len();
+        let mut frame = vec![2, 3];
+        frame.extend_from_slice(&(body_len as u16).to_be_bytes());
+        frame.push(descriptor);
+        frame.extend_from_slice(&key_info.to_be_bytes());
+        frame.extend_from_slice(&[0, 32]); // key length
+        frame.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 2]); // replay counter
+        frame.extend_from_slice(&[0x11; 32]); // nonce
+        frame.extend_from_slice(&key_iv);
+        frame.extend_from_slice(&[0; 16]); // RSC, reserved
+        frame.extend(std::iter::repeat_n(0, mic_len));
+        frame.extend_from_slice(&(key_data.len() as u16).to_be_bytes());
+        frame.extend_from_slice(key_data);
+        frame
+    }
+
+    fn params(descriptor_version: u8, akm: Option<u8>, tkip: bool) -> PairwiseParams {
+        PairwiseParams {
+            aa: MacAddr([2, 0, 0, 0, 0, 1]),
+            spa: MacAddr([2, 0, 0, 0, 0, 2]),
+            anonce: [0xa0; 32],
+            snonce: [0x50; 32],
+            descriptor_version,
+            akm,
+            tkip,
+        }
+    }
+
+    #[test]
+    fn sha384_akm_uses_a_24_byte_mic_at_offset_81() {
+        let keys =
+            PairwiseKeys::derive(&Pmk::from_bytes([7; 32]), &params(0, Some(20), false)).unwrap();
+        assert_eq!((keys.ptk().kck().len(), keys.ptk().kek().len()), (24, 32));
+        // Key Information: version 0, Pairwise, Key MIC.
+        let mut frame = key_frame(2, 0x0108, 24, [0; 16], &[]);
+        let mic = mic::compute(
+            MicAlgorithm::HmacSha384_192,
+            keys.ptk().kck().as_bytes(),
+            &frame,
+        )
+        .unwrap();
+        frame[81..105].copy_from_slice(&mic);
+        let proof = keys.verify_mic(&frame, 24).unwrap();
+        assert_eq!(proof.algorithm(), MicAlgorithm::HmacSha384_192);
+        frame[104] ^= 1;
+        assert_eq!(
+            keys.verify_mic(&frame, 24),
+            Err(MicMismatch::Differs {
+                algorithm: MicAlgorithm::HmacSha384_192
+            })
+        );
+        assert!(matches!(
+            keys.verify_mic(&frame, 16),
+            Err(MicMismatch::Unsupported(_))
+        ));
+    }
+
+    #[test]
+    fn wpa1_group_key_data_is_rc4_and_rsn_key_data_is_aes_wrapped() {
+        let gtk = [0x3c; 32];
+        let iv = [0x42; 16];
+        let wpa1 = PairwiseKeys::derive(&Pmk::from_bytes([9; 32]), &params(1, None, true)).unwrap();
+        let encrypted = keydata::rc4_decrypt(&iv, wpa1.ptk().kek().as_bytes(), &gtk);
+        // WPA1 group msg 1/2: Key Information Secure | MIC | Ack, version 1, no Encrypted bit.
+        let frame = key_frame(DESCRIPTOR_WPA, 0x0391, 16, iv, encrypted.as_bytes());
+        assert_eq!(wpa1.unwrap_key_data(&frame, 16).unwrap().as_bytes(), &gtk);
+
+        let rsn = PairwiseKeys::derive(&Pmk::from_bytes([9; 32]), &params(2, None, false)).unwrap();
+        let mut plain = vec![0xdd, 0x16, 0x00, 0x0f, 0xac, 0x01, 0x01, 0x00];
+        plain.extend_from_slice(&gtk[..16]);
+        let wrapped = keydata::aes_wrap(rsn.ptk().kek().as_bytes(), &plain).unwrap();
+        let frame = key_frame(2, 0x13ca, 16, [0; 16], &wrapped);
+        let data = rsn.unwrap_key_data(&frame, 16).unwrap();
+        assert_eq!(data.rsn_gtk().unwrap().as_bytes(), &gtk[..16]);
+        // The wrong KEK fails the RFC 3394 integrity check.
+        let other =
+            PairwiseKeys::derive(&Pmk::from_bytes([8; 32]), &params(2, None, false)).unwrap();
+        let err = other.unwrap_key_data(&frame, 16).unwrap_err().to_string();
+        assert!(err.contains("integrity check failed"), "{err}");
+    }
+
     #[test]
     fn rsn_gtk_reads_the_gtk_kde_and_stops_at_padding() {
         // m3_key_data_plain of aircrack-ng_wpa2.eapol.cap (vectors file).
