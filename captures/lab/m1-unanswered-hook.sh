@@ -12,7 +12,9 @@ tc filter add dev "$dev" parent ffff: protocol 0x888e prio 1 u32 match u8 3 0xff
 echo "ingress drop of EAPOL-Key frames on $dev installed"
 # A background job cannot trap the SIGINT that ends it, so keep the drop
 # counters up to date in a file instead.
+out=${HOOK_OUT:-/tmp}/ingress-stats.txt
 while :; do
     sleep 2
-    tc -s filter show dev "$dev" parent ffff: > "${HOOK_OUT:-/tmp}/ingress-stats.txt" 2>&1
+    { tc -s qdisc show dev "$dev" ingress; tc -s filter show dev "$dev" ingress; } > "$out.new" 2>&1
+    mv "$out.new" "$out"
 done
