@@ -111,14 +111,19 @@ pub fn diagnose(timeline: &Timeline, links: &[LinkAnalysis]) -> Diagnosis {
             .map(|f| f.first().map_or("incomplete-capture", |f| f.id))
             .collect();
         let verdict = choose_verdict(&per_attempt);
+        // One finding per id: the verdict, then each other id's first
+        // occurrence, so a failure repeated in every attempt is listed once.
         let mut findings = vec![verdict.clone()];
         for finding in per_attempt.into_iter().flatten() {
-            let duplicate = findings
-                .iter()
-                .any(|f| f.id == finding.id && f.summary == finding.summary);
-            if !duplicate {
+            if !findings.iter().any(|f| f.id == finding.id) {
                 findings.push(finding);
             }
+        }
+        for finding in &mut findings {
+            // Evidence in time order; origins compare by input, then position.
+            finding
+                .evidence
+                .sort_by_key(|e| (e.origin.is_none(), e.origin));
         }
         diagnosed.push(LinkDiagnosis {
             id: link.id,
