@@ -63,15 +63,25 @@ pub struct Diagnosis {
 }
 
 impl Diagnosis {
-    /// The overall verdict: the first failing link's, else success.
+    /// The overall verdict: the first failing link's that concluded
+    /// something, else the first failing one's, else success.
     pub fn verdict(&self) -> &'static str {
-        self.links
-            .iter()
-            .map(|l| &l.verdict)
-            .chain(self.general.iter())
-            .find(|f| !f.is_success())
+        self.headline().map_or("no-handshake", |f| f.id)
+    }
+
+    /// The finding the report leads with (see [`Diagnosis::verdict`]).
+    pub fn headline(&self) -> Option<&Finding> {
+        let failing = || {
+            self.links
+                .iter()
+                .map(|l| &l.verdict)
+                .chain(self.general.iter())
+                .filter(|f| !f.is_success())
+        };
+        failing()
+            .find(|f| !matches!(f.id, "no-handshake" | "incomplete-capture"))
+            .or_else(|| failing().next())
             .or_else(|| self.links.first().map(|l| &l.verdict))
-            .map_or("no-handshake", |f| f.id)
     }
 
     /// Every analysed link completed its handshake.
@@ -134,6 +144,16 @@ pub fn diagnose(timeline: &Timeline, links: &[LinkAnalysis]) -> Diagnosis {
             attempt_verdicts,
         });
     }
+    // Links where a handshake happened first, then in order of appearance.
+    diagnosed.sort_by_key(|l| {
+        let analysis = links.iter().find(|a| a.id == l.id);
+        let messages: usize =
+            analysis.map_or(0, |a| a.attempts.iter().map(|f| f.messages.len()).sum());
+        let first = analysis
+            .and_then(|a| a.link.events.first().copied())
+            .unwrap_or(usize::MAX);
+        (messages == 0, first)
+    });
     let general = rules::ap_not_found::general_findings(timeline, links, &diagnosed);
     Diagnosis {
         links: diagnosed,

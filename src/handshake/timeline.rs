@@ -259,19 +259,30 @@ fn link_of(event: &Event) -> LinkOf {
     }
 }
 
-/// A link exists because of what happened on it, not because of context.
+/// A link exists because a connection was tried on it: authentication,
+/// association or EAPOL-Key. Context (log facts, encrypted data, a lone
+/// deauthentication of a station that left) does not make one.
 fn is_link_activity(event: &Event) -> bool {
-    !matches!(
-        event.kind,
-        EventKind::Log { .. } | EventKind::ProtectedData { .. }
-    ) || matches!(
-        &event.kind,
-        EventKind::Log {
-            ap: Some(_),
-            sta: Some(_),
-            ..
-        }
-    )
+    // A daemon's log only speaks of its own links: there even a
+    // disconnection is one.
+    let from_log =
+        event.observer != Observer::Air && matches!(event.kind, EventKind::Deauthentication { .. });
+    from_log
+        || matches!(
+            event.kind,
+            EventKind::Key(_)
+                | EventKind::Authentication { .. }
+                | EventKind::AssociationRequest { .. }
+                | EventKind::AssociationResponse { .. }
+        )
+        || matches!(
+            &event.kind,
+            EventKind::Log {
+                ap: Some(_),
+                sta: Some(_),
+                ..
+            }
+        )
 }
 
 /// Splits a link's events into attempts (see [`Attempt`]).

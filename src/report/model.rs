@@ -213,8 +213,25 @@ impl Report<'_> {
             variant: link.keys.variant.clone(),
             ..KeySummary::default()
         };
+        // "MIC of msg 2/4" -> where it was proved, in order of first proof.
+        let mut proofs: Vec<(String, Vec<String>)> = Vec::new();
+        let mut prove = |what: String, origin: Option<Origin>| {
+            let at = origin.map(origin_short_plain).unwrap_or_default();
+            match proofs.iter_mut().find(|(w, _)| *w == what) {
+                Some((_, places)) => places.push(at),
+                None => proofs.push((what, vec![at])),
+            }
+        };
         for (a, facts) in link.attempts.iter().enumerate() {
             for (m, message) in facts.messages.iter().enumerate() {
+                let origin = self.timeline.events.get(message.first()).map(|e| e.origin);
+                if let Some(pmkid) = link.keys.pmkid(a, m) {
+                    summary.ap_uses_given_key =
+                        Some(summary.ap_uses_given_key.unwrap_or(false) || pmkid);
+                    if pmkid {
+                        prove("PMKID in msg 1/4".to_string(), origin);
+                    }
+                }
                 let verified = match link.keys.mic(a, m) {
                     MicStatus::Verified { .. } => true,
                     MicStatus::Failed => false,
@@ -227,27 +244,29 @@ impl Report<'_> {
                 };
                 *slot = Some(slot.unwrap_or(false) || verified);
                 if verified {
-                    let at = self
-                        .timeline
-                        .events
-                        .get(message.first())
-                        .map(|e| origin_text(e.origin))
-                        .unwrap_or_default();
-                    summary
-                        .proved_by
-                        .push(format!("mic msg {} {at}", message.msg.label()));
-                }
-                if let Some(pmkid) = link.keys.pmkid(a, m) {
-                    summary.ap_uses_given_key =
-                        Some(summary.ap_uses_given_key.unwrap_or(false) || pmkid);
-                    if pmkid {
-                        summary.proved_by.push("pmkid msg 1/4".to_string());
-                    }
+                    prove(format!("MIC of msg {}", message.msg.label()), origin);
                 }
             }
         }
-        summary.proved_by.dedup();
+        summary.proved_by = proofs
+            .into_iter()
+            .map(|(what, places)| format!("{what} ({})", places_text(&places)))
+            .collect();
         summary
+    }
+}
+
+/// "frame 12" / "line 40" without the input number.
+fn origin_short_plain(origin: Origin) -> String {
+    origin_text(origin)
+}
+
+/// "frame 3" / "frames 3, 5, 9" / "line 4, frame 9".
+fn places_text(places: &[String]) -> String {
+    let frames: Option<Vec<&str>> = places.iter().map(|p| p.strip_prefix("frame ")).collect();
+    match frames {
+        Some(numbers) if numbers.len() > 1 => format!("frames {}", numbers.join(", ")),
+        _ => places.join(", "),
     }
 }
 

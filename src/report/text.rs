@@ -79,16 +79,9 @@ pub fn write(report: &Report<'_>, style: Style, out: &mut dyn Write) -> io::Resu
 }
 
 fn headline(report: &Report<'_>) -> String {
-    let first_failure = report
-        .diagnosis
-        .links
-        .iter()
-        .map(|l| &l.verdict)
-        .chain(report.diagnosis.general.iter())
-        .find(|f| !f.is_success());
-    match first_failure {
+    match report.diagnosis.headline().filter(|f| !f.is_success()) {
         Some(finding) => format!(
-            "{} ({}).",
+            "{}. Confidence: {}.",
             capitalize(&finding.summary),
             finding.confidence.as_str()
         ),
