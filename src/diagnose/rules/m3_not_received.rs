@@ -23,7 +23,10 @@ impl Rule for M3NotReceived {
             .is_some_and(|m| m.acked == Some(true) || m.receiver_saw);
         // The AP stopping its M1 retransmissions after an M2 says it
         // accepted it; from the station's side that is all there is to see.
-        let went_quiet = ctx.m1_after(last_m2).is_none() && ctx.ended_by_disconnect();
+        // After the first M2, not the last: an AP that rejected every M2
+        // also stops after its last M1, at its retry limit.
+        let first_m2 = ctx.messages(KeyMsg::M2).map(|(i, _)| i).next()?;
+        let went_quiet = ctx.m1_after(first_m2).is_none() && ctx.ended_by_disconnect();
         let station_view = ctx.coverage.station_log || ctx.coverage.own_capture;
         let (confidence, summary) = if ap_sent && (station_view || ctx.coverage.air) {
             (
