@@ -276,6 +276,22 @@ fn snonce_candidates(facts: &AttemptFacts, index: usize) -> Vec<[u8; 32]> {
     out
 }
 
+/// Distinct complete nonces of `kinds` on the whole link, at most 32
+/// (each is a PTK derivation per candidate pair).
+fn link_nonces(link: &LinkAnalysis, kinds: &[KeyMsg]) -> Vec<[u8; 32]> {
+    let mut out: Vec<[u8; 32]> = Vec::new();
+    for facts in &link.attempts {
+        for message in facts.messages.iter().filter(|m| kinds.contains(&m.msg)) {
+            if let Some(nonce) = full_nonce(message) {
+                if !out.contains(&nonce) && out.len() < 32 {
+                    out.push(nonce);
+                }
+            }
+        }
+    }
+    out
+}
+
 fn check_all(
     events: &[Event],
     link: &LinkAnalysis,
@@ -286,6 +302,19 @@ fn check_all(
     let spa = link.id.sta;
     let mut mics = Vec::new();
     let mut pmkids = Vec::new();
+    // Captures drop frames: an M2 whose M1 fell into the previous attempt
+    // (or out of the capture) still verifies with a nonce seen elsewhere on
+    // the link. A verified MIC proves the PMK whichever nonces it took.
+    let link_anonces = link_nonces(link, &[KeyMsg::M1, KeyMsg::M3]);
+    let link_snonces = link_nonces(link, &[KeyMsg::M2]);
+    let extend = |mut own: Vec<[u8; 32]>, more: &[[u8; 32]]| {
+        for nonce in more {
+            if !own.contains(nonce) {
+                own.push(*nonce);
+            }
+        }
+        own
+    };
     for facts in &link.attempts {
         let mut attempt_mics = Vec::new();
         let mut attempt_pmkids = Vec::new();
@@ -309,12 +338,12 @@ fn check_all(
                     };
                     let (anonces, snonces) = match message.msg {
                         KeyMsg::M2 => (
-                            anonce_candidates(facts, index),
+                            extend(anonce_candidates(facts, index), &link_anonces),
                             full_nonce(message).into_iter().collect(),
                         ),
                         KeyMsg::M3 => (
                             full_nonce(message).into_iter().collect(),
-                            snonce_candidates(facts, index),
+                            extend(snonce_candidates(facts, index), &link_snonces),
                         ),
                         _ => match pair {
                             Some((a, s)) => (vec![a], vec![s]),
@@ -324,7 +353,10 @@ fn check_all(
                                     .filter_map(|(_, m)| full_nonce(m))
                                     .chain(anonce_candidates(facts, index))
                                     .collect();
-                                (anonces, snonce_candidates(facts, index))
+                                (
+                                    extend(anonces, &link_anonces),
+                                    extend(snonce_candidates(facts, index), &link_snonces),
+                                )
                             }
                         },
                     };
