@@ -125,3 +125,49 @@ fn wrong_ssid_psk_is_found_when_the_config_ssid_is_tried() {
     let report = util::json(&output);
     assert_eq!(report["links"][0]["key"]["station_uses_given_key"], false);
 }
+
+#[test]
+fn canonical_case_reads_three_ways() {
+    // Four msg 1/4 (replay counters 1-4), each answered by msg 2/4, then a
+    // deauthentication; the station's passphrase makes every msg 2/4 verify.
+    let verdict = |file: &str| {
+        let output = util::run(&[
+            "analyze",
+            file,
+            "--format",
+            "json",
+            "--passphrase",
+            "baguette-2210",
+        ]);
+        let report = util::json(&output);
+        let counters: Vec<u64> = report["links"][0]["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| {
+                r["what"]
+                    .as_str()
+                    .is_some_and(|w| w.starts_with("EAPOL 1/4"))
+                    && r["attempt"] == 1
+            })
+            .filter_map(|r| r["replay_counter"].as_u64())
+            .collect();
+        assert_eq!(counters, [1, 2, 3, 4], "{file}");
+        report["links"][0]["verdict"].as_str().unwrap().to_string()
+    };
+    // Acknowledged by the AP, and the key makes M2 verify: the AP's PSK differs.
+    assert_eq!(
+        verdict("captures/psk-mismatch-radiotap.pcap"),
+        "psk-mismatch"
+    );
+    // Not acknowledged: the frames never reach the AP.
+    assert_eq!(
+        verdict("captures/m2-not-received-noack-radiotap.pcap"),
+        "m2-not-received"
+    );
+    // The station's own capture cannot tell the two apart.
+    assert_eq!(
+        verdict("captures/psk-mismatch-ethernet.pcap"),
+        "ap-ignored-m2"
+    );
+}
