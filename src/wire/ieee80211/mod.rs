@@ -277,6 +277,22 @@ impl Body<'_> {
         }
     }
 
+    /// For an SA Query Action frame (IEEE 802.11-2020 9.6.9): whether it
+    /// is the response, and its transaction identifier.
+    pub fn sa_query(&self) -> Option<(bool, u16)> {
+        match self {
+            Body::Action {
+                category: category::SA_QUERY,
+                body,
+            } => {
+                let action = *body.first()?;
+                let id = crate::wire::u16_be(body, 1)?;
+                (action <= 1).then_some((action == 1, id))
+            }
+            _ => None,
+        }
+    }
+
     /// The element list of management bodies that have one.
     pub fn elements(&self) -> Option<Elements<'_>> {
         match self {
