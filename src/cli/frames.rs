@@ -101,7 +101,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if stats.truncated_tail {
         eprintln!("wpadiag: the capture ends inside a record (file cut short)");
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitCode::from(super::EXIT_OK))
 }
 
 fn open(path: &Path) -> anyhow::Result<CaptureReader> {

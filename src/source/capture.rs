@@ -15,6 +15,8 @@ use crate::wire::LinkType;
 /// Largest record (pcap record or pcapng block) accepted.
 pub const MAX_RECORD: usize = 16 << 20;
 const INITIAL_BUFFER: usize = 256 << 10;
+/// Largest block a resynchronisation accepts as the next good one.
+const MAX_RESYNC_BLOCK: usize = 256 << 10;
 /// Largest snap length real capture tools use; a larger caplen is damage
 /// unless the file header announced a bigger snap length.
 const DEFAULT_MAX_CAPLEN: u32 = 262_144;
@@ -389,6 +391,8 @@ impl CaptureReader {
             self.stats.truncated_tail = true;
             return Ok(Step::End);
         }
+        // Filling may have moved the bytes to the front of the buffer.
+        let at = self.raw.start;
         let block = self.available().get(..block_len).unwrap_or_default();
         if read_u32(block, block_len - 4, big_endian) != Some(block_len as u32) {
             return self.resynchronise_pcapng(file_offset, big_endian);
@@ -521,7 +525,9 @@ impl CaptureReader {
                 block_type,
                 PCAPNG_SHB | BLOCK_IDB | BLOCK_OPB | BLOCK_SPB | BLOCK_EPB | 4 | 5
             );
-            if known && len >= 12 && len % 4 == 0 && len <= MAX_RECORD {
+            // A candidate must also be small enough that trying it at every
+            // byte cannot turn the search quadratic.
+            if known && len >= 12 && len % 4 == 0 && len <= MAX_RESYNC_BLOCK {
                 if !self.fill(len)? {
                     // Nothing complete follows: the damage runs to the end.
                 } else if read_u32(self.available(), len - 4, big_endian) == Some(len as u32) {
@@ -738,7 +744,9 @@ mod tests {
         out
     }
 
-    fn read_all(bytes: Vec<u8>) -> (Vec<(u64, f64, u32, Vec<u8>, u64)>, Vec<RecordError>, Stats) {
+    type Summary = (u64, f64, u32, Vec<u8>, u64);
+
+    fn read_all(bytes: Vec<u8>) -> (Vec<Summary>, Vec<RecordError>, Stats) {
         let mut reader = CaptureReader::new(std::io::Cursor::new(bytes)).unwrap();
         let mut ok = Vec::new();
         let mut errors = Vec::new();
@@ -884,6 +892,36 @@ mod tests {
         );
         assert_eq!(stats.sections, 2);
         assert_eq!(stats.unknown_blocks, 1);
+    }
+
+    #[test]
+    fn records_across_buffer_refills_keep_their_place() {
+        let mut file = shb();
+        file.extend(idb(105, Some(6)));
+        let mut pcap_records = Vec::new();
+        for n in 0..3000u32 {
+            let data = vec![(n % 251) as u8; 100 + (n % 300) as usize];
+            file.extend(epb(0, u64::from(n) * 1_000_000, &data));
+            pcap_records.push((n, 0, data));
+        }
+        assert!(file.len() > 2 * INITIAL_BUFFER);
+        let (records, errors, stats) = read_all(file);
+        assert!(errors.is_empty());
+        assert_eq!(records.len(), 3000);
+        assert_eq!(stats.damaged, 0);
+        for (n, record) in records.iter().enumerate() {
+            assert_eq!(record.1, n as f64);
+            assert_eq!(record.3.len(), 100 + n % 300);
+            assert_eq!(record.3[0], (n % 251) as u8);
+        }
+        let borrowed: Vec<(u32, u32, &[u8])> = pcap_records
+            .iter()
+            .map(|(s, f, d)| (*s, *f, &d[..]))
+            .collect();
+        let (records, errors, _) = read_all(pcap(false, false, 127, &borrowed));
+        assert!(errors.is_empty());
+        assert_eq!(records.len(), 3000);
+        assert_eq!(records[2999].3.len(), 100 + 2999 % 300);
     }
 
     #[test]

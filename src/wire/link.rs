@@ -343,3 +343,171 @@ fn ppi(data: &[u8]) -> Result<Decoded<'_>> {
 fn u32_be(bytes: &[u8], at: usize) -> Option<u32> {
     crate::wire::array_at::<4>(bytes, at).map(u32::from_be_bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
+    use super::*;
+
+    const STA: [u8; 6] = [0x00, 0x13, 0x46, 0xfe, 0x32, 0x0c];
+    const AP: [u8; 6] = [0x00, 0x14, 0x6c, 0x7e, 0x40, 0x80];
+    const EAPOL: [u8; 4] = [0x01, 0x03, 0x00, 0x00];
+
+    fn ethernet_frame(tags: &[u16]) -> Vec<u8> {
+        let mut frame = AP.to_vec();
+        frame.extend(STA);
+        for tag in tags {
+            frame.extend(tag.to_be_bytes());
+            frame.extend([0x00, 0x05]);
+        }
+        frame.extend([0x88, 0x8e]);
+        frame.extend(EAPOL);
+        frame
+    }
+
+    fn expect_ethernet(decoded: Decoded<'_>) -> (MacAddr, MacAddr, u16, Vec<u8>) {
+        match decoded.link {
+            Link::Ethernet {
+                dst,
+                src,
+                ethertype,
+                payload,
+            } => (dst, src, ethertype, payload.to_vec()),
+            Link::Dot11(_) => panic!("expected Ethernet"),
+        }
+    }
+
+    #[test]
+    fn ethernet_with_and_without_vlan_tags() {
+        for tags in [&[][..], &[0x8100], &[0x88a8, 0x8100]] {
+            let frame = ethernet_frame(tags);
+            let (dst, src, ethertype, payload) =
+                expect_ethernet(decode(LinkType::ETHERNET, &frame).unwrap());
+            assert_eq!(dst, MacAddr(AP));
+            assert_eq!(src, MacAddr(STA));
+            assert_eq!(ethertype, 0x888e);
+            assert_eq!(payload, EAPOL);
+        }
+        // 802.3 length + LLC/SNAP.
+        let mut frame = AP.to_vec();
+        frame.extend(STA);
+        frame.extend([0x00, 0x0c, 0xaa, 0xaa, 0x03, 0, 0, 0, 0x88, 0x8e]);
+        frame.extend(EAPOL);
+        let (_, _, ethertype, payload) =
+            expect_ethernet(decode(LinkType::ETHERNET, &frame).unwrap());
+        assert_eq!((ethertype, payload), (0x888e, EAPOL.to_vec()));
+    }
+
+    #[test]
+    fn cooked_headers() {
+        let mut sll = vec![0, 4, 0, 1, 0, 6];
+        sll.extend(STA);
+        sll.extend([0, 0, 0x88, 0x8e]);
+        sll.extend(EAPOL);
+        let (dst, src, ethertype, payload) =
+            expect_ethernet(decode(LinkType::LINUX_SLL, &sll).unwrap());
+        assert_eq!((dst, src, ethertype), (MacAddr::ZERO, MacAddr(STA), 0x888e));
+        assert_eq!(payload, EAPOL);
+
+        let mut sll2 = vec![0x88, 0x8e, 0, 0, 0, 0, 0, 3, 0, 1, 0, 6];
+        sll2.extend(STA);
+        sll2.extend([0, 0]);
+        sll2.extend(EAPOL);
+        let (_, src, ethertype, payload) =
+            expect_ethernet(decode(LinkType::LINUX_SLL2, &sll2).unwrap());
+        assert_eq!((src, ethertype), (MacAddr(STA), 0x888e));
+        assert_eq!(payload, EAPOL);
+    }
+
+    /// A minimal ACK (10 bytes) plus a 4-byte FCS.
+    const ACK_FCS: [u8; 14] = [
+        0xd4, 0, 0, 0, 0x00, 0x14, 0x6c, 0x7e, 0x40, 0x80, 1, 2, 3, 4,
+    ];
+
+    #[test]
+    fn radiotap_fcs_is_cut_and_radio_kept() {
+        let mut record = vec![0, 0, 10, 0, 0x22, 0, 0, 0, 0x10, 0xc4];
+        record.extend(ACK_FCS);
+        let decoded = decode(LinkType::RADIOTAP, &record).unwrap();
+        let radio = decoded.radio.unwrap();
+        assert!(radio.fcs_present);
+        assert_eq!(radio.signal_dbm, Some(-60));
+        match decoded.link {
+            Link::Dot11(frame) => assert_eq!(frame, &ACK_FCS[..10]),
+            Link::Ethernet { .. } => panic!("expected 802.11"),
+        }
+    }
+
+    #[test]
+    fn prism_avs_and_ppi_headers() {
+        let mut prism = vec![0x44, 0, 0, 0, 144, 0, 0, 0];
+        prism.resize(144, 0);
+        // signal item (index 5): status 0, value -50
+        prism[24 + 5 * 12 + 8..24 + 5 * 12 + 12].copy_from_slice(&(-50i32).to_le_bytes());
+        prism.extend(&ACK_FCS[..10]);
+        let decoded = decode(LinkType::PRISM, &prism).unwrap();
+        assert_eq!(decoded.radio.unwrap().signal_dbm, Some(-50));
+        assert!(matches!(decoded.link, Link::Dot11(f) if f == &ACK_FCS[..10]));
+
+        let mut avs = vec![0x80, 0x21, 0x10, 0x01, 0, 0, 0, 64];
+        avs.resize(64, 0);
+        avs[28..32].copy_from_slice(&6u32.to_be_bytes());
+        avs[44..48].copy_from_slice(&2u32.to_be_bytes());
+        avs[48..52].copy_from_slice(&(-70i32).to_be_bytes());
+        avs.extend(&ACK_FCS[..10]);
+        for linktype in [LinkType::AVS, LinkType::PRISM] {
+            let decoded = decode(linktype, &avs).unwrap();
+            let radio = decoded.radio.unwrap();
+            assert_eq!((radio.freq_mhz, radio.signal_dbm), (Some(2437), Some(-70)));
+            assert!(matches!(decoded.link, Link::Dot11(f) if f.len() == 10));
+        }
+
+        // PPI with an 802.11-common field saying FCS present and bad.
+        let mut ppi = vec![0, 0, 32, 0, 105, 0, 0, 0, 2, 0, 20, 0];
+        let mut common = vec![0u8; 20];
+        common[8] = 0x05;
+        common[12..14].copy_from_slice(&2412u16.to_le_bytes());
+        common[18] = 0xc0; // -64
+        ppi.extend(common);
+        ppi.extend(ACK_FCS);
+        let decoded = decode(LinkType::PPI, &ppi).unwrap();
+        let radio = decoded.radio.unwrap();
+        assert!(radio.fcs_present && radio.bad_fcs);
+        assert_eq!((radio.freq_mhz, radio.signal_dbm), (Some(2412), Some(-64)));
+        assert!(matches!(decoded.link, Link::Dot11(f) if f.len() == 10));
+    }
+
+    #[test]
+    fn unknown_link_type_and_every_cut_are_errors_not_panics() {
+        assert_eq!(
+            decode(LinkType(147), &[0; 64]).unwrap_err(),
+            Error::Unsupported("link type")
+        );
+        let frame = ethernet_frame(&[0x8100]);
+        for len in 0..18 {
+            assert!(
+                decode(LinkType::ETHERNET, &frame[..len]).is_err(),
+                "len {len}"
+            );
+        }
+        let inputs: [(LinkType, Vec<u8>); 6] = [
+            (
+                LinkType::RADIOTAP,
+                vec![0, 0, 10, 0, 0x22, 0, 0, 0, 0x10, 0xc4, 1, 2],
+            ),
+            (LinkType::PRISM, vec![0x44, 0, 0, 0, 144, 0, 0, 0]),
+            (LinkType::AVS, vec![0x80, 0x21, 0x10, 0x01, 0, 0, 0, 64]),
+            (
+                LinkType::PPI,
+                vec![0, 0, 32, 0, 105, 0, 0, 0, 2, 0, 0xff, 0xff],
+            ),
+            (LinkType::LINUX_SLL, vec![0; 15]),
+            (LinkType::LINUX_SLL2, vec![0; 19]),
+        ];
+        for (linktype, bytes) in inputs {
+            for len in 0..=bytes.len() {
+                let _ = decode(linktype, &bytes[..len]);
+            }
+        }
+    }
+}

@@ -342,6 +342,7 @@ impl KeyMsg {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::indexing_slicing, clippy::unwrap_used)]
     use super::*;
 
     /// Message 1 of 4 from aircrack-ng_wpa2.eapol.cap (frame 1), EAPOL part.

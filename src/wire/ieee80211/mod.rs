@@ -277,6 +277,22 @@ impl Body<'_> {
         }
     }
 
+    /// For an SA Query Action frame (IEEE 802.11-2020 9.6.9): whether it
+    /// is the response, and its transaction identifier.
+    pub fn sa_query(&self) -> Option<(bool, u16)> {
+        match self {
+            Body::Action {
+                category: category::SA_QUERY,
+                body,
+            } => {
+                let action = *body.first()?;
+                let id = crate::wire::u16_be(body, 1)?;
+                (action <= 1).then_some((action == 1, id))
+            }
+            _ => None,
+        }
+    }
+
     /// The element list of management bodies that have one.
     pub fn elements(&self) -> Option<Elements<'_>> {
         match self {
@@ -493,4 +509,196 @@ fn parse_data<'a>(bytes: &'a [u8], frame: &mut Frame<'a>) -> Result<()> {
         eapol,
     };
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
+    use super::*;
+
+    const AP: [u8; 6] = [0x00, 0x14, 0x6c, 0x7e, 0x40, 0x80];
+    const STA: [u8; 6] = [0x00, 0x13, 0x46, 0xfe, 0x32, 0x0c];
+
+    fn header(fc: u16, a1: [u8; 6], a2: [u8; 6], a3: [u8; 6]) -> Vec<u8> {
+        let mut frame = fc.to_le_bytes().to_vec();
+        frame.extend([0x3a, 0x01]);
+        frame.extend(a1);
+        frame.extend(a2);
+        frame.extend(a3);
+        frame.extend([0x30, 0x00]); // sequence 3, fragment 0
+        frame
+    }
+
+    /// Message 2/4 as a data frame To DS, like frame 3 of aircrack-ng_wpa2.eapol.cap.
+    fn eapol_data(fc: u16, qos: bool) -> Vec<u8> {
+        let mut frame = header(fc, AP, STA, AP);
+        if qos {
+            frame.extend([0x07, 0x00]);
+        }
+        frame.extend([0xaa, 0xaa, 0x03, 0, 0, 0, 0x88, 0x8e]);
+        frame.extend([0x01, 0x03, 0x00, 0x5f]);
+        frame
+    }
+
+    #[test]
+    fn data_frame_to_eapol() {
+        let bytes = eapol_data(0x0108, false);
+        let frame = parse(&bytes).unwrap();
+        assert_eq!(frame.ta(), Some(MacAddr(STA)));
+        assert_eq!(frame.ra(), MacAddr(AP));
+        assert_eq!(frame.bssid(), Some(MacAddr(AP)));
+        assert_eq!(frame.sequence_number(), Some(3));
+        assert_eq!(frame.kind(), "eapol");
+        assert!(matches!(frame.body, Body::Data { eapol: Some(e), .. } if e == [1, 3, 0, 0x5f]));
+
+        // QoS data with the Order bit: QoS control then HT control.
+        let mut bytes = header(0x8188, AP, STA, AP);
+        bytes.extend([0x06, 0x00, 0, 0, 0, 0]);
+        bytes.extend([0xaa, 0xaa, 0x03, 0, 0, 0, 0x88, 0x8e, 2, 3, 0, 0]);
+        let frame = parse(&bytes).unwrap();
+        assert_eq!(frame.qos_control, Some(6));
+        assert!(matches!(frame.body, Body::Data { eapol: Some(e), .. } if e == [2, 3, 0, 0]));
+
+        // Protected: no EAPOL even when the bytes look like it.
+        let bytes = eapol_data(0x4108, false);
+        let frame = parse(&bytes).unwrap();
+        assert!(matches!(
+            frame.body,
+            Body::Data {
+                protected: true,
+                eapol: None,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn four_address_frame_has_no_bssid() {
+        let mut bytes = header(0x0388, AP, STA, AP);
+        bytes.extend([2, 2, 2, 2, 2, 2]);
+        bytes.extend([0, 0]);
+        bytes.extend([0xaa, 0xaa, 0x03, 0, 0, 0, 0x88, 0x8e, 1, 3, 0, 0]);
+        let frame = parse(&bytes).unwrap();
+        assert_eq!(frame.addr4, Some(MacAddr([2; 6])));
+        assert_eq!(frame.bssid(), None);
+        assert!(matches!(frame.body, Body::Data { eapol: Some(_), .. }));
+    }
+
+    #[test]
+    fn control_frames_carry_only_what_they_have() {
+        let mut ack = vec![0xd4, 0x00, 0, 0];
+        ack.extend(STA);
+        let frame = parse(&ack).unwrap();
+        assert_eq!(frame.kind(), "ack");
+        assert_eq!(frame.ta(), None);
+        assert_eq!(frame.ra(), MacAddr(STA));
+        assert_eq!(frame.bssid(), None);
+
+        let mut rts = vec![0xb4, 0x00, 0, 0];
+        rts.extend(AP);
+        rts.extend(STA);
+        let frame = parse(&rts).unwrap();
+        assert_eq!((frame.kind(), frame.ta()), ("rts", Some(MacAddr(STA))));
+        assert!(parse(&rts[..12]).is_err());
+
+        let mut ba = vec![0x94, 0x00, 0, 0];
+        ba.extend(AP);
+        ba.extend(STA);
+        ba.extend([0; 4]);
+        assert_eq!(parse(&ba).unwrap().kind(), "block-ack");
+    }
+
+    #[test]
+    fn management_bodies() {
+        // Beacon with a hidden (empty) SSID, RSN and DS channel 6.
+        let mut beacon = header(0x0080, [0xff; 6], AP, AP);
+        beacon.extend([0; 12]);
+        beacon.extend([0, 0, 3, 1, 6, 48, 2, 1, 0]);
+        let frame = parse(&beacon).unwrap();
+        let Body::Beacon { elements } = frame.body else {
+            panic!("not a beacon")
+        };
+        assert_eq!(elements.ssid(), Some(&[][..]));
+        assert_eq!(elements.ds_channel(), Some(6));
+        assert_eq!(elements.rsn(), Some(&[1, 0][..]));
+
+        let mut auth = header(0x00b0, AP, STA, AP);
+        auth.extend([3, 0, 1, 0, 0, 0, 0x13, 0x00]);
+        let frame = parse(&auth).unwrap();
+        assert!(matches!(
+            frame.body,
+            Body::Authentication {
+                algorithm: 3,
+                sequence: 1,
+                status: 0,
+                rest: [0x13, 0]
+            }
+        ));
+        assert_eq!(frame.body.sae_message(), Some("commit"));
+
+        let mut deauth = header(0x00c0, STA, AP, AP);
+        deauth.extend([15, 0]);
+        assert!(matches!(
+            parse(&deauth).unwrap().body,
+            Body::Deauthentication { reason: 15 }
+        ));
+        assert!(parse(&deauth[..25]).is_err());
+
+        // Protected deauth (802.11w): the reason is encrypted.
+        let mut protected = header(0x40c0, STA, AP, AP);
+        protected.extend([0; 18]);
+        let frame = parse(&protected).unwrap();
+        assert!(matches!(
+            frame.body,
+            Body::ProtectedManagement { subtype: 12 }
+        ));
+        assert_eq!(frame.kind(), "deauth");
+
+        let mut response = header(0x0010, STA, AP, AP);
+        response.extend([0x11, 0x04, 17, 0, 0x01, 0xc0, 1, 1, 0x82]);
+        assert!(matches!(
+            parse(&response).unwrap().body,
+            Body::AssociationResponse {
+                reassociation: false,
+                status: 17,
+                aid: 1,
+                ..
+            }
+        ));
+
+        let mut reassoc = header(0x0020, AP, STA, AP);
+        reassoc.extend([0x11, 0x04, 10, 0]);
+        reassoc.extend(AP);
+        reassoc.extend([0, 4, b't', b'e', b's', b't']);
+        let frame = parse(&reassoc).unwrap();
+        assert_eq!(frame.kind(), "reassoc-request");
+        assert_eq!(frame.body.elements().unwrap().ssid(), Some(&b"test"[..]));
+
+        let mut action = header(0x00d0, AP, STA, AP);
+        action.extend([category::SA_QUERY, 0, 1, 2]);
+        assert!(matches!(
+            parse(&action).unwrap().body,
+            Body::Action {
+                category: 8,
+                body: [0, 1, 2]
+            }
+        ));
+    }
+
+    #[test]
+    fn every_cut_is_an_error_or_a_shorter_frame_never_a_panic() {
+        let mut frames = vec![eapol_data(0x0108, false), eapol_data(0x0188, true)];
+        let mut beacon = header(0x0080, [0xff; 6], AP, AP);
+        beacon.extend([0; 12]);
+        beacon.extend([0, 2, b'h', b'i']);
+        frames.push(beacon);
+        for bytes in frames {
+            for len in 0..bytes.len() {
+                let result = parse(&bytes[..len]);
+                if len < 24 {
+                    assert!(result.is_err(), "len {len}");
+                }
+            }
+        }
+    }
 }
