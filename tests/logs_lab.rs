@@ -371,7 +371,7 @@ fn ssid_mismatch_scans_become_probes_and_beacons() {
                 ssid,
                 signal_dbm,
                 rsn: None,
-                channel: None,
+                channel: Some(6),
                 probe_response: false,
                 ..
             } => Some((line(e), *bssid, ssid.as_bytes(), *signal_dbm, e.observer)),

@@ -251,7 +251,14 @@ impl LogAssembler {
 
     /// A BSS the scan found, as a Beacon: once per BSSID and name; a later
     /// line with the signal level fills it in.
-    fn scan_result(&mut self, ctx: &Ctx<'_>, bssid: MacAddr, printed: &str, level: Option<i32>) {
+    fn scan_result(
+        &mut self,
+        ctx: &Ctx<'_>,
+        bssid: MacAddr,
+        printed: &str,
+        level: Option<i32>,
+        freq_mhz: Option<u16>,
+    ) {
         // Drivers without dBm report a quality (0..100) in the same field.
         let level = level.filter(|l| *l < 0).and_then(|l| i8::try_from(l).ok());
         let ssid = Ssid(wlog::unescape_ssid(printed));
@@ -276,7 +283,7 @@ impl LogAssembler {
                 ssid: ssid.clone(),
                 rsn: None,
                 wpa: None,
-                channel: None,
+                channel: freq_mhz.and_then(channel_of),
                 signal_dbm: level,
             },
         );
@@ -531,8 +538,11 @@ impl LogAssembler {
                 self.wanted(ctx, ssid);
             }
             Record::ScanResult {
-                bssid, ssid, level, ..
-            } => self.scan_result(ctx, bssid, ssid, level),
+                bssid,
+                ssid,
+                level,
+                freq_mhz,
+            } => self.scan_result(ctx, bssid, ssid, level, freq_mhz),
             Record::DriverDisconnect { disassociation } => {
                 let recent = self
                     .last_frame_deauth
@@ -934,6 +944,19 @@ impl LogAssembler {
     }
 }
 
+/// The channel number of a centre frequency (IEEE 802.11-2020 Annex E);
+/// 6 GHz numbers overlap 2.4 GHz ones, as in a DS Parameter Set.
+fn channel_of(freq_mhz: u16) -> Option<u8> {
+    let number = match freq_mhz {
+        2484 => 14,
+        2412..=2472 => (freq_mhz - 2407) / 5,
+        5000..=5895 => (freq_mhz - 5000) / 5,
+        5955..=7115 => (freq_mhz - 5950) / 5,
+        _ => return None,
+    };
+    u8::try_from(number).ok()
+}
+
 struct Ctx<'a> {
     number: u64,
     time: Option<f64>,
@@ -1092,8 +1115,11 @@ wlan0: Own MAC address: 00:80:48:3d:5d:60
                         format!("probe {:?}", String::from_utf8_lossy(ssid.as_bytes()))
                     }
                     EventKind::Beacon {
-                        bssid, signal_dbm, ..
-                    } => format!("beacon {bssid} {signal_dbm:?}"),
+                        bssid,
+                        signal_dbm,
+                        channel,
+                        ..
+                    } => format!("beacon {bssid} {signal_dbm:?} {channel:?}"),
                     other => format!("{other:?}"),
                 };
                 (number, what)
@@ -1105,10 +1131,21 @@ wlan0: Own MAC address: 00:80:48:3d:5d:60
                 (1, "probe \"Café\"".to_string()),
                 (3, "probe \"Other\"".to_string()),
                 // A positive level is a quality, not dBm; the repeat gives the dBm.
-                (4, "beacon 00:27:19:fd:ca:94 Some(-50)".to_string()),
-                (5, "beacon 00:27:19:fd:ca:95 Some(-61)".to_string()),
+                (4, "beacon 00:27:19:fd:ca:94 Some(-50) Some(1)".to_string()),
+                (5, "beacon 00:27:19:fd:ca:95 Some(-61) Some(1)".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn channels_of_frequencies() {
+        assert_eq!(channel_of(2412), Some(1));
+        assert_eq!(channel_of(2437), Some(6));
+        assert_eq!(channel_of(2484), Some(14));
+        assert_eq!(channel_of(5180), Some(36));
+        assert_eq!(channel_of(5955), Some(1));
+        assert_eq!(channel_of(2400), None);
+        assert_eq!(channel_of(58320), None);
     }
 
     #[test]
