@@ -348,3 +348,45 @@ fn lost_frames_end_in_retry_limits() {
         );
     }
 }
+
+#[test]
+fn ssid_mismatch_scans_become_probes_and_beacons() {
+    let Some((events, _)) = lab("wpa2-ssid-mismatch", "wpa_supplicant") else {
+        return;
+    };
+    let probes: Vec<(u64, MacAddr, &[u8])> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::ProbeRequest { sta, ssid } => Some((line(e), *sta, ssid.as_bytes())),
+            _ => None,
+        })
+        .collect();
+    // The configured network (line 21) only: later dumps and probes repeat it.
+    assert_eq!(probes, vec![(21, mac(STA), &b"Library-3F"[..])]);
+    let beacons: Vec<(u64, MacAddr, &[u8], Option<i8>, Observer)> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Beacon {
+                bssid,
+                ssid,
+                signal_dbm,
+                rsn: None,
+                channel: Some(6),
+                probe_response: false,
+                ..
+            } => Some((line(e), *bssid, ssid.as_bytes(), *signal_dbm, e.observer)),
+            _ => None,
+        })
+        .collect();
+    // `BSS: Add new id` comes first; the scan line after it adds the level.
+    assert_eq!(
+        beacons,
+        vec![(
+            430,
+            mac(AP),
+            &b"Library-2F"[..],
+            Some(-30),
+            Observer::Station
+        )]
+    );
+}

@@ -3,6 +3,7 @@
 
 mod analyze;
 mod frames;
+mod ie;
 mod key_args;
 mod psk;
 
@@ -39,6 +40,8 @@ pub enum Command {
     Frames(frames::Args),
     /// Print a network's PSK as wpa_passphrase does (never the passphrase), or check one.
     Psk(psk::Args),
+    /// Decode information elements given as hex (e.g. `iwlist scan`'s `IE: Unknown:` lines).
+    Ie(ie::Args),
 }
 
 /// Parses the command line and runs the command.
@@ -48,6 +51,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Analyze(args) => analyze::run(args),
         Command::Frames(args) => frames::run(args),
         Command::Psk(args) => psk::run(args),
+        Command::Ie(args) => ie::run(args),
     }
 }
 

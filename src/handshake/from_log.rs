@@ -136,7 +136,16 @@ pub struct LogAssembler {
     ap_anonce: Partial<32>,
     /// hostapd's `WPA: RX EAPOL data` dump, until the line naming the message.
     ap_rx: Option<Box<[u8]>>,
+    // Scan context (supplicant).
+    /// Names already turned into Probe Requests.
+    wanted_ssids: Vec<Ssid>,
+    /// Beacon event of each (BSSID, SSID) a scan found.
+    seen_bss: HashMap<(MacAddr, Ssid), usize>,
 }
+
+/// Bound on distinct scan names and BSSs kept from one log: a busy scan
+/// lists a few dozen; the log is input.
+const MAX_SCAN_NAMES: usize = 1024;
 
 impl LogAssembler {
     pub fn new(file: u16) -> Self {
@@ -158,6 +167,8 @@ impl LogAssembler {
             ap_stas: HashMap::new(),
             ap_anonce: Partial::default(),
             ap_rx: None,
+            wanted_ssids: Vec::new(),
+            seen_bss: HashMap::new(),
         }
     }
 
@@ -221,6 +232,62 @@ impl LogAssembler {
     fn fact(&mut self, ctx: &Ctx<'_>, fact: LogFact) {
         let (ap, sta) = (self.bssid, self.own_sta);
         self.emit(ctx, EventKind::Log { ap, sta, fact });
+    }
+
+    /// A network the station looks for, as a Probe Request: once per name,
+    /// since scans repeat every few seconds.
+    fn wanted(&mut self, ctx: &Ctx<'_>, printed: &str) {
+        if self.is_hostapd(ctx.side) {
+            return;
+        }
+        let ssid = Ssid(wlog::unescape_ssid(printed));
+        if self.wanted_ssids.contains(&ssid) || self.wanted_ssids.len() >= MAX_SCAN_NAMES {
+            return;
+        }
+        self.wanted_ssids.push(ssid.clone());
+        let sta = self.own_sta.unwrap_or(MacAddr::ZERO);
+        self.emit(ctx, EventKind::ProbeRequest { sta, ssid });
+    }
+
+    /// A BSS the scan found, as a Beacon: once per BSSID and name; a later
+    /// line with the signal level fills it in.
+    fn scan_result(
+        &mut self,
+        ctx: &Ctx<'_>,
+        bssid: MacAddr,
+        printed: &str,
+        level: Option<i32>,
+        freq_mhz: Option<u16>,
+    ) {
+        // Drivers without dBm report a quality (0..100) in the same field.
+        let level = level.filter(|l| *l < 0).and_then(|l| i8::try_from(l).ok());
+        let ssid = Ssid(wlog::unescape_ssid(printed));
+        if let Some(&index) = self.seen_bss.get(&(bssid, ssid.clone())) {
+            if let Some(EventKind::Beacon { signal_dbm, .. }) =
+                self.events.get_mut(index).map(|e| &mut e.kind)
+            {
+                if signal_dbm.is_none() {
+                    *signal_dbm = level;
+                }
+            }
+            return;
+        }
+        if self.seen_bss.len() >= MAX_SCAN_NAMES {
+            return;
+        }
+        let index = self.emit(
+            ctx,
+            EventKind::Beacon {
+                bssid,
+                probe_response: false,
+                ssid: ssid.clone(),
+                rsn: None,
+                wpa: None,
+                channel: freq_mhz.and_then(channel_of),
+                signal_dbm: level,
+            },
+        );
+        self.seen_bss.insert((bssid, ssid), index);
     }
 
     /// The AP's own address for a hostapd line: its interface's BSSID.
@@ -467,6 +534,15 @@ impl LogAssembler {
             }
             Record::SaeConfirmMismatch => self.fact(ctx, LogFact::SaeConfirmMismatch),
             Record::Note => self.fact(ctx, LogFact::Note(ctx.text.to_string())),
+            Record::ConfiguredNetwork { ssid, .. } | Record::ScanSsid(ssid) => {
+                self.wanted(ctx, ssid);
+            }
+            Record::ScanResult {
+                bssid,
+                ssid,
+                level,
+                freq_mhz,
+            } => self.scan_result(ctx, bssid, ssid, level, freq_mhz),
             Record::DriverDisconnect { disassociation } => {
                 let recent = self
                     .last_frame_deauth
@@ -868,6 +944,19 @@ impl LogAssembler {
     }
 }
 
+/// The channel number of a centre frequency (IEEE 802.11-2020 Annex E);
+/// 6 GHz numbers overlap 2.4 GHz ones, as in a DS Parameter Set.
+fn channel_of(freq_mhz: u16) -> Option<u8> {
+    let number = match freq_mhz {
+        2484 => 14,
+        2412..=2472 => (freq_mhz - 2407) / 5,
+        5000..=5895 => (freq_mhz - 5000) / 5,
+        5955..=7115 => (freq_mhz - 5950) / 5,
+        _ => return None,
+    };
+    u8::try_from(number).ok()
+}
+
 struct Ctx<'a> {
     number: u64,
     time: Option<f64>,
@@ -909,6 +998,7 @@ fn fill_addresses(kind: &mut EventKind, ap: Option<MacAddr>, sta: Option<MacAddr
             fill(bssid, ap);
             fill(s, sta);
         }
+        EventKind::ProbeRequest { sta: s, .. } => fill(s, sta),
         EventKind::Deauthentication { ta, ra, bssid, .. } => {
             fill(bssid, ap);
             // Whichever side is unknown is the daemon's own.
@@ -998,6 +1088,78 @@ mod tests {
 
     fn mac(s: &str) -> MacAddr {
         MacAddr::parse(s).unwrap()
+    }
+
+    #[test]
+    fn scans_give_one_probe_per_name_and_one_beacon_per_bss() {
+        let (events, _) = run("\
+   id=0 ssid='Caf\\xc3\\xa9'
+nl80211: Scan probed for SSID 'Caf\\xc3\\xa9'
+nl80211: Scan probed for SSID 'Other'
+wlan0: 0: 00:27:19:fd:ca:94 ssid='Cafe' wpa_ie_len=0 rsn_ie_len=20 caps=0x11 level=40 freq=2412
+wlan0: 1: 00:27:19:fd:ca:95 ssid='Cafe' wpa_ie_len=0 rsn_ie_len=20 caps=0x11 level=-61 freq=2412
+nl80211: Scan probed for SSID 'Caf\\xc3\\xa9'
+wlan0: 0: 00:27:19:fd:ca:94 ssid='Cafe' wpa_ie_len=0 rsn_ie_len=20 caps=0x11 level=-50 freq=2412
+wlan0: Own MAC address: 00:80:48:3d:5d:60
+");
+        let sta = mac("00:80:48:3d:5d:60");
+        let summary: Vec<(u64, String)> = events
+            .iter()
+            .map(|e| {
+                let Origin::Line { number, .. } = e.origin else {
+                    unreachable!()
+                };
+                let what = match &e.kind {
+                    EventKind::ProbeRequest { sta: s, ssid } => {
+                        assert_eq!(*s, sta);
+                        format!("probe {:?}", String::from_utf8_lossy(ssid.as_bytes()))
+                    }
+                    EventKind::Beacon {
+                        bssid,
+                        signal_dbm,
+                        channel,
+                        ..
+                    } => format!("beacon {bssid} {signal_dbm:?} {channel:?}"),
+                    other => format!("{other:?}"),
+                };
+                (number, what)
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (1, "probe \"Café\"".to_string()),
+                (3, "probe \"Other\"".to_string()),
+                // A positive level is a quality, not dBm; the repeat gives the dBm.
+                (4, "beacon 00:27:19:fd:ca:94 Some(-50) Some(1)".to_string()),
+                (5, "beacon 00:27:19:fd:ca:95 Some(-61) Some(1)".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn channels_of_frequencies() {
+        assert_eq!(channel_of(2412), Some(1));
+        assert_eq!(channel_of(2437), Some(6));
+        assert_eq!(channel_of(2484), Some(14));
+        assert_eq!(channel_of(5180), Some(36));
+        assert_eq!(channel_of(5955), Some(1));
+        assert_eq!(channel_of(2400), None);
+        assert_eq!(channel_of(58320), None);
+    }
+
+    #[test]
+    fn hostapd_scans_ask_for_nothing() {
+        let (events, _) = run("\
+wlan0: AP-STA-CONNECTED 02:00:00:00:01:00
+nl80211: Scan SSID Cafe
+");
+        assert!(
+            events
+                .iter()
+                .all(|e| !matches!(e.kind, EventKind::ProbeRequest { .. }))
+        );
+        assert_eq!(events.len(), 1);
     }
 
     #[test]

@@ -92,6 +92,7 @@ impl<R: BufRead> LineReader<R> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     fn all(input: &[u8], limit: usize) -> (Vec<(u64, String)>, u64) {

@@ -161,6 +161,25 @@ pub enum Record<'a> {
         from_sta: bool,
         disassociation: bool,
     },
+    /// `   id=0 ssid='..'` (wpa_config_debug_dump_networks): a network block
+    /// of the supplicant's configuration; `ssid` as printed, see
+    /// [`unescape_ssid`].
+    ConfiguredNetwork {
+        id: u32,
+        ssid: &'a str,
+    },
+    /// `nl80211: Scan probed for SSID '..'` or `nl80211: Scan SSID ..`: a
+    /// name the station asks for in its Probe Requests (never empty).
+    ScanSsid(&'a str),
+    /// A BSS the supplicant's scan found: `N: MAC ssid='..' .. level=..`
+    /// (wpa_scan_res_match) or `BSS: Add new id N BSSID MAC SSID '..' freq N`
+    /// (wpa_bss_add).
+    ScanResult {
+        bssid: MacAddr,
+        ssid: &'a str,
+        level: Option<i32>,
+        freq_mhz: Option<u16>,
+    },
     /// A line worth a place in a timeline that proves nothing by itself
     /// (NetworkManager's view of the supplicant, SAE progress, SME steps).
     Note,
@@ -198,6 +217,8 @@ impl Record<'_> {
             | Record::Disconnected { .. }
             | Record::Connected { .. }
             | Record::TempDisabled { .. }
+            | Record::ConfiguredNetwork { .. }
+            | Record::ScanResult { .. }
             | Record::RxEapolFrom(_) => Some(Side::Supplicant),
             Record::Sta { .. }
             | Record::ApStaConnected(_)
@@ -213,6 +234,14 @@ impl Record<'_> {
 
 /// Decodes one message (after [`super::split`]).
 pub fn decode(message: &str) -> Record<'_> {
+    // `Scan SSID` prints the name unquoted: a trailing space may be its own.
+    if let Some(rest) = message.trim_start().strip_prefix("nl80211: Scan SSID ") {
+        return if rest.is_empty() {
+            Record::Other
+        } else {
+            Record::ScanSsid(rest)
+        };
+    }
     // hostap indents the fields of a dumped frame.
     let m = message.trim();
     if let Some(h) = hexdump(m) {
@@ -448,6 +477,9 @@ fn supplicant(m: &str) -> Option<Record<'_>> {
             status: num(field(rest, "status_code")),
         });
     }
+    if let Some(record) = scan(m) {
+        return Some(record);
+    }
     if m.starts_with("SAE: Confirm mismatch") {
         return Some(Record::SaeConfirmMismatch);
     }
@@ -464,6 +496,54 @@ fn supplicant(m: &str) -> Option<Record<'_>> {
         });
     }
     None
+}
+
+/// Configured networks, probed names and scan results: what the station
+/// looks for and what it finds (wpa_supplicant/events.c, bss.c, config.c,
+/// drivers/driver_nl80211_scan.c).
+fn scan(m: &str) -> Option<Record<'_>> {
+    if let Some(rest) = m.strip_prefix("nl80211: Scan probed for SSID '") {
+        let ssid = rest.strip_suffix('\'')?;
+        return (!ssid.is_empty()).then_some(Record::ScanSsid(ssid));
+    }
+    if let Some(rest) = m.strip_prefix("id=") {
+        let (id, rest) = rest.split_once(" ssid='")?;
+        return Some(Record::ConfiguredNetwork {
+            id: id.parse().ok()?,
+            ssid: rest.strip_suffix('\'')?,
+        });
+    }
+    if let Some(rest) = m.strip_prefix("BSS: Add new id ") {
+        let bssid = mac_after(rest, " BSSID ")?;
+        let body = rest.split_once(" SSID '")?.1;
+        // The SSID may itself contain `' freq `: the last one ends it.
+        let end = body.rfind("' freq ")?;
+        let freq_mhz = body
+            .get(end + "' freq ".len()..)
+            .and_then(|f| f.split(' ').next())
+            .and_then(|f| f.parse().ok());
+        return Some(Record::ScanResult {
+            bssid,
+            ssid: body.get(..end)?,
+            level: None,
+            freq_mhz,
+        });
+    }
+    // `0: 02:00:00:00:00:00 ssid='..' wpa_ie_len=0 rsn_ie_len=20 caps=.. level=-30 freq=2437`
+    let (index, rest) = m.split_once(": ")?;
+    if index.is_empty() || !index.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let bssid = mac_at(rest)?;
+    let body = rest.get(17..)?.strip_prefix(" ssid='")?;
+    let end = body.rfind("' wpa_ie_len=")?;
+    let tail = body.get(end..)?;
+    Some(Record::ScanResult {
+        bssid,
+        ssid: body.get(..end)?,
+        level: num(field(tail, "level")),
+        freq_mhz: num(field(tail, "freq")),
+    })
 }
 
 fn hostapd(m: &str) -> Option<Record<'_>> {
@@ -978,6 +1058,62 @@ mod tests {
         );
         assert_eq!(unescape_ssid("bad\\x4"), b"bad\\x4");
         assert_eq!(unescape_ssid("end\\"), b"end\\");
+    }
+
+    #[test]
+    fn scan_lines() {
+        assert_eq!(
+            decode("   id=0 ssid='Library-3F'"),
+            Record::ConfiguredNetwork {
+                id: 0,
+                ssid: "Library-3F"
+            }
+        );
+        assert_eq!(
+            decode("nl80211: Scan probed for SSID 'Library-3F'"),
+            Record::ScanSsid("Library-3F")
+        );
+        assert_eq!(decode("nl80211: Scan probed for SSID ''"), Record::Other);
+        // Unquoted: the trailing space belongs to the name, the wildcard is empty.
+        assert_eq!(
+            decode("nl80211: Scan SSID Cafe "),
+            Record::ScanSsid("Cafe ")
+        );
+        assert_eq!(decode("nl80211: Scan SSID "), Record::Other);
+        assert_eq!(
+            decode(
+                "0: 02:00:00:00:00:00 ssid='Library-2F' wpa_ie_len=0 rsn_ie_len=20 caps=0x411 level=-30 freq=2437 "
+            ),
+            Record::ScanResult {
+                bssid: mac("02:00:00:00:00:00"),
+                ssid: "Library-2F",
+                level: Some(-30),
+                freq_mhz: Some(2437)
+            }
+        );
+        // Older releases end at level=; a quote inside the name is kept.
+        assert_eq!(
+            decode(
+                "12: 00:27:19:fd:ca:94 ssid='Bob's' wpa_ie_len=22 rsn_ie_len=0 caps=0x11 level=-71"
+            ),
+            Record::ScanResult {
+                bssid: mac("00:27:19:fd:ca:94"),
+                ssid: "Bob's",
+                level: Some(-71),
+                freq_mhz: None
+            }
+        );
+        assert_eq!(
+            decode("BSS: Add new id 0 BSSID 02:00:00:00:00:00 SSID 'Library-2F' freq 2437"),
+            Record::ScanResult {
+                bssid: mac("02:00:00:00:00:00"),
+                ssid: "Library-2F",
+                level: None,
+                freq_mhz: Some(2437)
+            }
+        );
+        assert_eq!(decode("1: 02:00:00:00:00:00"), Record::Other);
+        assert_eq!(decode("id=x ssid='a'"), Record::Other);
     }
 
     #[test]
