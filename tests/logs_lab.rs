@@ -363,6 +363,7 @@ fn ssid_mismatch_scans_become_probes_and_beacons() {
         .collect();
     // The configured network (line 21) only: later dumps and probes repeat it.
     assert_eq!(probes, vec![(21, mac(STA), &b"Library-3F"[..])]);
+    #[allow(clippy::type_complexity)]
     let beacons: Vec<(u64, MacAddr, &[u8], Option<i8>, Observer)> = events
         .iter()
         .filter_map(|e| match &e.kind {

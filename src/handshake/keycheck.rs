@@ -87,6 +87,10 @@ use crate::wire::{
     eapol::{EapolKey, KeyMsg},
 };
 
+/// `[attempt][message]` tables of results.
+type MicTable = Vec<Vec<MicStatus>>;
+type PmkidTable = Vec<Vec<Option<bool>>>;
+
 /// What the key checks need besides the link: the user's key, with its
 /// PMK per SSID derived once.
 pub struct KeyInput<'a> {
@@ -108,7 +112,7 @@ pub fn run(events: &[Event], link: &mut LinkAnalysis, key: &mut KeyInput<'_>) {
     let params = LinkParams::of(link);
     // The first SSID whose PMK verifies anything is the network's; without
     // any, every message stays Failed (or Unverifiable).
-    let mut best: Option<(usize, Vec<Vec<MicStatus>>, Vec<Vec<Option<bool>>>)> = None;
+    let mut best: Option<(usize, MicTable, PmkidTable)> = None;
     for (ssid_index, ssid) in ssids.iter().enumerate() {
         let pmk = key.cache.pmk(ssid).clone();
         let (mics, pmkids) = check_all(events, link, &params, &pmk);
@@ -297,7 +301,7 @@ fn check_all(
     link: &LinkAnalysis,
     params: &LinkParams,
     pmk: &Pmk,
-) -> (Vec<Vec<MicStatus>>, Vec<Vec<Option<bool>>>) {
+) -> (MicTable, PmkidTable) {
     let aa = link.id.ap;
     let spa = link.id.sta;
     let mut mics = Vec::new();

@@ -233,8 +233,8 @@ fn write_link(
     let indent = if style.markdown { "" } else { "    " };
     writeln!(
         out,
-        "{indent}{:>9} {:>8} {:<7} {:<34} {:>5} {:<4} {:>5} {}",
-        "time", "at", "dir", "what", "rc", "ack", "dBm", "MIC"
+        "{indent}{:>9} {:>8} {:<7} {:<34} {:>5} {:<4} {:>5} MIC",
+        "time", "at", "dir", "what", "rc", "ack", "dBm"
     )?;
     let epoch = report.epoch();
     let mut last_attempt = None;

@@ -29,7 +29,7 @@ impl Rule for PskMismatch {
                 "the station uses a different PSK than the AP: the AP's messages verify with your key, the station's do not",
             ),
             _ => self
-                .from_ap_log(ctx)
+                .proved_by_ap_log(ctx)
                 .or_else(|| self.inferred(ctx, station))?,
         };
         let finding = evidence::messages(ctx, finding, KeyMsg::M1);
@@ -49,7 +49,7 @@ impl Rule for PskMismatch {
 }
 
 impl PskMismatch {
-    fn from_ap_log(&self, ctx: &Context<'_>) -> Option<Finding> {
+    fn proved_by_ap_log(&self, ctx: &Context<'_>) -> Option<Finding> {
         let invalid_mic = ctx
             .failed_check("invalid-mic")
             .filter(|(_, msg, observer)| {
