@@ -111,6 +111,8 @@ pub fn diagnose(timeline: &Timeline, links: &[LinkAnalysis]) -> Diagnosis {
                 .filter_map(|rule| rule.check(&ctx))
                 .map(|mut f| {
                     f.attempt = Some(attempt);
+                    // Evidence in time order; origins compare by input, then position.
+                    f.evidence.sort_by_key(|e| (e.origin.is_none(), e.origin));
                     f
                 })
                 .collect();
@@ -218,4 +220,142 @@ pub fn ssid_of(timeline: &Timeline, link: &LinkAnalysis) -> Option<Ssid> {
             _ => None,
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::handshake::{
+        Input, InputKind, Observer, analyze,
+        attempt::fixtures::{canonical, deauth, key, nonce},
+    };
+    use crate::wire::{LinkType, eapol::KeyMsg};
+
+    fn diagnose_events(events: Vec<crate::handshake::Event>, kind: InputKind) -> Diagnosis {
+        let mut timeline = Timeline::default();
+        timeline.add(
+            Input {
+                name: "test".into(),
+                kind,
+            },
+            events,
+        );
+        timeline.finish();
+        let links = analyze(&timeline, None);
+        diagnose(&timeline, &links)
+    }
+
+    fn air(shows_acks: bool) -> InputKind {
+        InputKind::Capture {
+            linktypes: vec![LinkType::RADIOTAP],
+            shows_acks,
+        }
+    }
+
+    #[test]
+    fn canonical_case_acknowledged_is_a_psk_mismatch() {
+        let d = diagnose_events(canonical(Observer::Air, Some(true)), air(true));
+        assert_eq!(d.verdict(), "psk-mismatch");
+        assert_eq!(d.links[0].verdict.confidence, Confidence::Likely);
+        assert!(!d.all_ok());
+    }
+
+    #[test]
+    fn canonical_case_unacknowledged_is_m2_not_received() {
+        let d = diagnose_events(canonical(Observer::Air, Some(false)), air(true));
+        assert_eq!(d.verdict(), "m2-not-received");
+    }
+
+    #[test]
+    fn canonical_case_without_acks_cannot_decide() {
+        let d = diagnose_events(canonical(Observer::Air, None), air(false));
+        assert_eq!(d.verdict(), "ap-ignored-m2");
+    }
+
+    #[test]
+    fn canonical_case_from_the_station_is_ap_ignored_m2() {
+        let d = diagnose_events(
+            canonical(Observer::Station, None),
+            InputKind::Capture {
+                linktypes: vec![LinkType::ETHERNET],
+                shows_acks: false,
+            },
+        );
+        assert_eq!(d.verdict(), "ap-ignored-m2");
+        assert_eq!(d.links[0].verdict.confidence, Confidence::Certain);
+        let steps = d.links[0].verdict.next_steps.join("\n");
+        assert!(steps.contains("wpadiag psk"), "{steps}");
+        assert!(steps.contains("monitor"), "{steps}");
+    }
+
+    #[test]
+    fn complete_handshake_is_ok_and_exit_zero() {
+        let events = vec![
+            key(1, KeyMsg::M1, 1, nonce(1), Some(true)),
+            key(2, KeyMsg::M2, 1, nonce(2), Some(true)),
+            key(3, KeyMsg::M3, 2, nonce(1), Some(true)),
+            key(
+                4,
+                KeyMsg::M4,
+                2,
+                crate::handshake::event::Partial::full([0; 32]),
+                Some(true),
+            ),
+        ];
+        let d = diagnose_events(events, air(true));
+        assert_eq!(d.verdict(), "handshake-ok");
+        assert_eq!(d.links[0].verdict.confidence, Confidence::Certain);
+        assert!(d.all_ok());
+    }
+
+    #[test]
+    fn ap_silent_after_acked_m2_is_m3_not_received() {
+        let events = vec![
+            key(1, KeyMsg::M1, 1, nonce(1), Some(true)),
+            key(2, KeyMsg::M2, 1, nonce(2), Some(true)),
+            deauth(9, 15),
+        ];
+        let d = diagnose_events(events, air(true));
+        assert_eq!(d.verdict(), "m3-not-received");
+    }
+
+    #[test]
+    fn m3_resent_after_m4_is_m4_lost() {
+        let events = vec![
+            key(1, KeyMsg::M1, 1, nonce(1), Some(true)),
+            key(2, KeyMsg::M2, 1, nonce(2), Some(true)),
+            key(3, KeyMsg::M3, 2, nonce(1), Some(true)),
+            key(
+                4,
+                KeyMsg::M4,
+                2,
+                crate::handshake::event::Partial::full([0; 32]),
+                Some(false),
+            ),
+            key(5, KeyMsg::M3, 3, nonce(1), Some(true)),
+            deauth(9, 15),
+        ];
+        let d = diagnose_events(events, air(true));
+        assert_eq!(d.verdict(), "m4-lost");
+        assert_eq!(d.links[0].verdict.confidence, Confidence::Certain);
+    }
+
+    #[test]
+    fn evidence_cites_frames_in_order() {
+        let d = diagnose_events(canonical(Observer::Air, Some(true)), air(true));
+        let frames: Vec<u64> = d.links[0]
+            .verdict
+            .evidence
+            .iter()
+            .filter_map(|e| match e.origin {
+                Some(crate::handshake::Origin::Frame { number, .. }) => Some(number),
+                _ => None,
+            })
+            .collect();
+        let mut sorted = frames.clone();
+        sorted.sort_unstable();
+        assert_eq!(frames, sorted);
+        assert_eq!(frames.first(), Some(&10));
+        assert_eq!(frames.last(), Some(&50));
+    }
 }

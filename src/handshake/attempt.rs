@@ -427,3 +427,206 @@ pub fn action_of(event: &Event) -> Option<KeyAction> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    //! Events built by hand for the replay and rule tests.
+    use crate::handshake::event::{
+        AirInfo, Event, EventKind, KeyAction, KeyEvent, Observer, Origin, Partial,
+    };
+    use crate::wire::{MacAddr, eapol::KeyMsg};
+
+    pub const AP: MacAddr = MacAddr([0x02, 0, 0, 0, 0, 0]);
+    pub const STA: MacAddr = MacAddr([0x02, 0, 0, 0, 1, 0]);
+
+    pub fn nonce(seed: u8) -> Partial<32> {
+        Partial::full([seed; 32])
+    }
+
+    /// A key frame seen on the air, frame `number`, with an ACK state.
+    pub fn key(
+        number: u64,
+        msg: KeyMsg,
+        counter: u64,
+        nonce: Partial<32>,
+        acked: Option<bool>,
+    ) -> Event {
+        key_by(number, msg, counter, nonce, Observer::Air, acked)
+    }
+
+    pub fn key_by(
+        number: u64,
+        msg: KeyMsg,
+        counter: u64,
+        nonce: Partial<32>,
+        observer: Observer,
+        acked: Option<bool>,
+    ) -> Event {
+        Event {
+            origin: Origin::Frame { file: 0, number },
+            time: Some(number as f64),
+            observer,
+            kind: EventKind::Key(Box::new(KeyEvent {
+                ap: AP,
+                sta: STA,
+                msg,
+                action: KeyAction::Seen,
+                descriptor_type: Some(2),
+                key_info: Some(0x000a),
+                key_length: Some(16),
+                replay_counter: Some(counter),
+                nonce,
+                mic: Partial::default(),
+                mic_len: 16,
+                key_data_len: Some(if msg == KeyMsg::M2 { 22 } else { 0 }),
+                eapol: None,
+                air: (observer == Observer::Air).then_some(AirInfo {
+                    acked,
+                    ..AirInfo::default()
+                }),
+            })),
+        }
+    }
+
+    pub fn deauth(number: u64, reason: u16) -> Event {
+        Event {
+            origin: Origin::Frame { file: 0, number },
+            time: Some(number as f64),
+            observer: Observer::Air,
+            kind: EventKind::Deauthentication {
+                ta: AP,
+                ra: STA,
+                bssid: AP,
+                disassociation: false,
+                reason,
+                air: Some(AirInfo::default()),
+            },
+        }
+    }
+
+    /// The canonical failure: M1 with replay counters 1..=4, each answered
+    /// by an M2 (acknowledged as given), then a deauthentication.
+    pub fn canonical(observer: Observer, acked: Option<bool>) -> Vec<Event> {
+        let mut events = Vec::new();
+        for counter in 1..=4u64 {
+            let n = counter * 10;
+            events.push(key_by(
+                n,
+                KeyMsg::M1,
+                counter,
+                nonce(0xa0),
+                observer,
+                acked.map(|_| true),
+            ));
+            events.push(key_by(
+                n + 1,
+                KeyMsg::M2,
+                counter,
+                nonce(0x50),
+                observer,
+                acked,
+            ));
+        }
+        events.push(deauth(50, 15));
+        events
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::*;
+    use super::*;
+
+    fn replay_all(events: &[Event]) -> AttemptFacts {
+        let indices: Vec<usize> = (0..events.len()).collect();
+        replay(events, &indices)
+    }
+
+    #[test]
+    fn air_retransmissions_are_one_message() {
+        let events = vec![
+            key(1, KeyMsg::M1, 1, nonce(1), Some(false)),
+            key(2, KeyMsg::M1, 1, nonce(1), Some(true)),
+            key(3, KeyMsg::M2, 1, nonce(2), Some(true)),
+        ];
+        let facts = replay_all(&events);
+        assert_eq!(facts.count(KeyMsg::M1), 1);
+        let (_, m1) = facts.of(KeyMsg::M1).next().unwrap();
+        assert_eq!(m1.air_transmissions, 2);
+        assert_eq!(m1.acked, Some(true));
+        assert_eq!(m1.sightings, vec![0, 1]);
+        assert!(facts.checks.is_empty(), "{:?}", facts.checks);
+    }
+
+    #[test]
+    fn m2_echoing_no_m1_counter_is_flagged() {
+        let events = vec![
+            key(1, KeyMsg::M1, 1, nonce(1), Some(true)),
+            key(2, KeyMsg::M2, 7, nonce(2), Some(true)),
+        ];
+        let facts = replay_all(&events);
+        assert_eq!(facts.checks, vec![Check::M2CounterUnmatched { m2: 1 }]);
+    }
+
+    #[test]
+    fn anonce_of_m3_must_be_the_answered_m1s() {
+        let events = vec![
+            key(1, KeyMsg::M1, 1, nonce(1), Some(true)),
+            key(2, KeyMsg::M2, 1, nonce(2), Some(true)),
+            key(3, KeyMsg::M3, 2, nonce(9), Some(true)),
+        ];
+        let facts = replay_all(&events);
+        assert_eq!(facts.checks, vec![Check::AnonceChanged { m1: 0, m3: 2 }]);
+    }
+
+    #[test]
+    fn m4_must_echo_m3_counter_and_ap_counters_must_grow() {
+        let events = vec![
+            key(1, KeyMsg::M1, 5, nonce(1), Some(true)),
+            key(2, KeyMsg::M2, 5, nonce(2), Some(true)),
+            key(3, KeyMsg::M3, 5, nonce(1), Some(true)),
+            key(4, KeyMsg::M4, 9, Partial::full([0; 32]), Some(true)),
+        ];
+        let facts = replay_all(&events);
+        assert!(facts.checks.contains(&Check::ApCounterNotIncreased {
+            msg: 2,
+            previous: 0
+        }));
+        assert!(
+            facts
+                .checks
+                .contains(&Check::M4CounterMismatch { m4: 3, m3: 2 })
+        );
+    }
+
+    #[test]
+    fn partial_nonces_agree_as_far_as_they_go() {
+        let mut cut = [0x33u8; 32];
+        cut[27..].fill(0);
+        let events = vec![
+            key(1, KeyMsg::M1, 1, nonce(0x33), Some(true)),
+            key(
+                2,
+                KeyMsg::M1,
+                1,
+                Partial {
+                    bytes: cut,
+                    known: 27,
+                },
+                None,
+            ),
+        ];
+        let facts = replay_all(&events);
+        assert_eq!(facts.count(KeyMsg::M1), 1);
+        assert!(facts.messages[0].nonce.is_complete());
+    }
+
+    #[test]
+    fn canonical_case_is_four_rounds_without_anomalies() {
+        let events = canonical(Observer::Air, Some(true));
+        let facts = replay_all(&events);
+        assert_eq!((facts.count(KeyMsg::M1), facts.count(KeyMsg::M2)), (4, 4));
+        assert_eq!(facts.m1_for(3), Some(2));
+        assert!(facts.checks.is_empty(), "{:?}", facts.checks);
+    }
+}
