@@ -233,11 +233,31 @@ fn print_network(out: &mut impl Write, ssid: &Ssid, pmk: &Pmk) -> std::io::Resul
 }
 
 /// The SSIDs of the Beacons, Probe Responses and Association Requests in a
-/// capture. Reading captures lives in the source layer; until it is wired
-/// here, --capture is refused with a clear message.
+/// capture (or the networks a log names), in order of appearance.
 fn capture_ssids(path: &Path) -> anyhow::Result<Vec<Vec<u8>>> {
-    bail!(
-        "--capture {}: reading network names from captures is not available in this build",
-        path.display()
-    )
+    use wpadiag::handshake::{EventKind, LogFact, input};
+    let loaded = input::load(path, 0, input::LoadOptions::default(), &mut |_| {})
+        .with_context(|| format!("--capture {}", path.display()))?;
+    let mut ssids: Vec<Vec<u8>> = Vec::new();
+    for event in &loaded.events {
+        let ssid = match &event.kind {
+            EventKind::Beacon { ssid, .. } | EventKind::ProbeRequest { ssid, .. } => ssid,
+            EventKind::AssociationRequest {
+                ssid: Some(ssid), ..
+            } => ssid,
+            EventKind::Log {
+                fact:
+                    LogFact::Associating {
+                        ssid: Some(ssid), ..
+                    },
+                ..
+            } => ssid,
+            _ => continue,
+        };
+        // Hidden networks beacon an empty or zeroed name.
+        if !ssid.0.iter().all(|&b| b == 0) && !ssids.contains(&ssid.0) {
+            ssids.push(ssid.0.clone());
+        }
+    }
+    Ok(ssids)
 }
