@@ -69,6 +69,10 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Side::Station, value_name = "SIDE")]
     pub capture_side: Side,
 
+    /// Show the timeline of every attempt (by default: the verdict's and the last ones).
+    #[arg(short, long)]
+    pub verbose: bool,
+
     /// Do not try typo variants of a passphrase that verifies nothing.
     #[arg(long)]
     pub no_typo_search: bool,
@@ -162,6 +166,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 markdown: args.format == Format::Markdown,
                 color: color && args.format == Format::Text,
                 redact: args.redact,
+                verbose: args.verbose,
             };
             report::text::write(&report, style, &mut out)?;
         }

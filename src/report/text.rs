@@ -19,7 +19,13 @@ pub struct Style {
     pub markdown: bool,
     pub color: bool,
     pub redact: bool,
+    /// Every attempt's timeline, not only the verdict's and the last ones.
+    pub verbose: bool,
 }
+
+/// Without --verbose, links with more attempts than this show the
+/// timeline of the verdict's attempt and the last ones only.
+const ATTEMPTS_SHOWN: usize = 3;
 
 pub fn write(report: &Report<'_>, style: Style, out: &mut dyn Write) -> io::Result<()> {
     let namer = Namer::new(style.redact);
@@ -237,8 +243,23 @@ fn write_link(
         "time", "at", "dir", "what", "rc", "ack", "dBm"
     )?;
     let epoch = report.epoch();
+    let attempts = analysis.attempts.len();
+    let shown = |attempt: usize| {
+        style.verbose
+            || attempts <= ATTEMPTS_SHOWN
+            || attempt + ATTEMPTS_SHOWN - 1 >= attempts
+            || link.verdict.attempt == Some(attempt)
+    };
+    let hidden = (0..attempts).filter(|&a| !shown(a)).count();
+    if hidden > 0 {
+        writeln!(
+            out,
+            "{indent}{:>9} ({hidden} of {attempts} attempts not shown; -v shows every one)",
+            ""
+        )?;
+    }
     let mut last_attempt = None;
-    for row in &rows {
+    for row in rows.iter().filter(|r| shown(r.attempt)) {
         if last_attempt.is_some() && last_attempt != Some(row.attempt) {
             writeln!(out, "{indent}{:>9} -- attempt {} --", "", row.attempt + 1)?;
         }
