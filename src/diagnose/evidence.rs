@@ -101,3 +101,32 @@ pub fn log_verdicts(ctx: &Context<'_>, mut finding: Finding) -> Finding {
     }
     finding
 }
+
+/// The spacing of the AP's msg 1/4 retransmissions: hostapd re-sends after
+/// its EAPOL timeout (100 ms for the first, then 1 s; 4 tries in all, see
+/// `wpa_send_eapol()` in src/ap/wpa_auth.c), other APs on their own clock.
+pub fn m1_timing(ctx: &Context<'_>, finding: Finding) -> Finding {
+    let times: Vec<f64> = ctx
+        .messages(KeyMsg::M1)
+        .filter_map(|(_, m)| ctx.timeline.events.get(m.first())?.time)
+        .collect();
+    if times.len() < 2 {
+        return finding;
+    }
+    let gaps: Vec<String> = times
+        .windows(2)
+        .map(|pair| format!("{:.2}", pair[1] - pair[0]))
+        .collect();
+    let first = ctx
+        .messages(KeyMsg::M1)
+        .next()
+        .and_then(|(i, _)| ctx.message_origin(i));
+    finding.evidence(
+        first,
+        format!(
+            "the AP sent msg 1/4 {} times, {} s apart: it was waiting for a msg 2/4 it could accept",
+            times.len(),
+            gaps.join(" / ")
+        ),
+    )
+}

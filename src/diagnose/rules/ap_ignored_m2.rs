@@ -33,6 +33,7 @@ impl Rule for ApIgnoredM2 {
         let finding = evidence::messages(ctx, finding, KeyMsg::M1);
         let finding = evidence::messages(ctx, finding, KeyMsg::M2);
         let finding = evidence::deauths(ctx, finding);
+        let finding = evidence::m1_timing(ctx, finding);
         let finding = evidence::log_verdicts(ctx, finding);
         let station = ctx.station_uses_given_key();
         let finding = match station {

@@ -36,6 +36,7 @@ impl Rule for PskMismatch {
         let finding = evidence::messages(ctx, finding, KeyMsg::M2);
         let finding = evidence::messages(ctx, finding, KeyMsg::M3);
         let finding = evidence::deauths(ctx, finding);
+        let finding = evidence::m1_timing(ctx, finding);
         let finding = evidence::log_verdicts(ctx, finding);
         Some(
             finding
