@@ -130,3 +130,51 @@ pub fn m1_timing(ctx: &Context<'_>, finding: Finding) -> Finding {
         ),
     )
 }
+
+/// What msg 3/4's key data showed once unwrapped with the KEK.
+pub fn m3_key_data(ctx: &Context<'_>, mut finding: Finding) -> Finding {
+    for (index, _) in ctx.messages(KeyMsg::M3) {
+        let Some(data) = ctx.link.keys.m3_key_data(ctx.attempt, index) else {
+            continue;
+        };
+        let wpa1 = data.ie.as_ref().is_some_and(|ie| ie.id == 221);
+        let beacon = ctx
+            .link
+            .bss
+            .as_ref()
+            .and_then(|b| if wpa1 { b.wpa.as_ref() } else { b.rsn.as_ref() });
+        let note = if !data.unwrapped {
+            "msg 3/4's key data does not unwrap with the KEK (the station drops such a message)"
+                .to_string()
+        } else {
+            let ie = match (&data.ie, beacon) {
+                (Some(ie), Some(b)) if ie.id == b.id && ie.body == b.body => {
+                    "its security element equals the Beacon's"
+                }
+                (Some(ie), Some(b)) if ie.id == b.id => {
+                    "its security element DIFFERS from the Beacon's"
+                }
+                (Some(_), _) => "it carries the AP's security element",
+                (None, _) => "it carries no security element",
+            };
+            // WPA1 hands out the GTK in a separate group key handshake.
+            let gtk = match (wpa1, data.gtk) {
+                (true, _) => "the GTK follows in the group key handshake (WPA1)",
+                (false, true) => "GTK present",
+                (false, false) => "GTK MISSING",
+            };
+            format!(
+                "msg 3/4's key data {}: {ie}; {gtk}{}",
+                if wpa1 {
+                    "is in the clear"
+                } else {
+                    "unwraps with the KEK"
+                },
+                if data.igtk { ", IGTK present" } else { "" }
+            )
+        };
+        finding = finding.evidence(ctx.message_origin(index), note);
+        break;
+    }
+    finding
+}

@@ -51,6 +51,7 @@ impl Rule for HandshakeOk {
         for kind in [KeyMsg::M1, KeyMsg::M2, KeyMsg::M3, KeyMsg::M4] {
             finding = evidence::messages(ctx, finding, kind);
         }
+        finding = evidence::m3_key_data(ctx, finding);
         if let Some(event) = completed_log {
             finding = finding.evidence(
                 ctx.origin(event),

@@ -54,6 +54,7 @@ impl Rule for M3Rejected {
             finding = finding.evidence(ctx.origin(event), format!("logged: {text}"));
         }
         let finding = evidence::messages(ctx, finding, KeyMsg::M3);
+        let finding = evidence::m3_key_data(ctx, finding);
         let finding = evidence::deauths(ctx, finding);
         Some(
             finding
