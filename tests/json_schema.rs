@@ -57,6 +57,7 @@ fn analyze_json_records_have_exactly_the_documented_keys() {
             "summary",
             "findings",
             "key",
+            "security",
             "attempts",
             "timeline",
         ])
@@ -64,6 +65,13 @@ fn analyze_json_records_have_exactly_the_documented_keys() {
     assert_eq!(link["bssid"], "02:00:00:00:00:00");
     assert_eq!(link["ssid"], "HomeLab-Fern");
     assert_eq!(link["ssid_hex"], "486f6d654c61622d4665726e");
+    assert_eq!(link["security"][0]["whose"], "AP");
+    assert!(
+        link["security"][0]["element"]
+            .as_str()
+            .unwrap()
+            .starts_with("RSN v1")
+    );
     let finding = &link["findings"][0];
     assert_eq!(
         keys(finding),

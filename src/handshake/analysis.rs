@@ -96,3 +96,62 @@ fn ssids_for(
     }
     ssids
 }
+
+impl LinkAnalysis {
+    /// The security elements the inputs show for this link, decoded:
+    /// (whose, where from, one-line description). The AP's from its
+    /// Beacon/Probe Response or the station's log, the station's from its
+    /// association request (or log) and from msg 2/4 when that differs.
+    pub fn security_elements(
+        &self,
+        events: &[crate::handshake::Event],
+    ) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let ap = self
+            .bss
+            .as_ref()
+            .and_then(|b| b.rsn.clone().or_else(|| b.wpa.clone()))
+            .or_else(|| {
+                self.link
+                    .events
+                    .iter()
+                    .find_map(|&i| match &events.get(i)?.kind {
+                        EventKind::Log {
+                            fact: LogFact::ApIe(ie),
+                            ..
+                        } => Some(ie.clone()),
+                        _ => None,
+                    })
+            });
+        if let Some(ie) = ap {
+            out.push(("AP", describe(&ie)));
+        }
+        let assoc = self.attempts.iter().find_map(|a| a.assoc_ie.clone());
+        let m2 = self.attempts.iter().find_map(|a| a.m2_ie.clone());
+        if let Some((_, ie)) = &assoc {
+            out.push(("station", describe(ie)));
+        }
+        match (&assoc, &m2) {
+            (Some((_, a)), Some((_, b))) if a != b => out.push(("station in msg 2/4", describe(b))),
+            (None, Some((_, b))) => out.push(("station in msg 2/4", describe(b))),
+            _ => {}
+        }
+        out
+    }
+}
+
+fn describe(ie: &crate::handshake::event::SecurityIe) -> String {
+    use crate::wire::rsn::RsnInfo;
+    let parsed = if ie.id == 48 {
+        RsnInfo::parse_rsn(&ie.body)
+    } else {
+        RsnInfo::parse_wpa(&ie.body)
+    };
+    match parsed {
+        Ok(info) => info.describe(),
+        Err(err) => format!(
+            "undecodable element ({err}): {}",
+            crate::wire::hex(&ie.body)
+        ),
+    }
+}

@@ -12,6 +12,7 @@
 //!                    "rules_out": [TEXT], "next_steps": [TEXT] }],
 //!     "key": { "given": BOOL, "station_uses_given_key": BOOL | null, "ap_uses_given_key": BOOL | null,
 //!              "proved_by": [TEXT], "variant": TEXT | null },
+//!     "security": [{ "whose": "AP" | "station" | "station in msg 2/4", "element": TEXT }],
 //!     "attempts": [{ "index": N, "verdict": ID, "m1": N, "m2": N, "m3": N, "m4": N,
 //!                    "group1": N, "group2": N }],
 //!     "timeline": [{ "time": SECONDS | null, "frame": N | null, "line": N | null, "input": N,
@@ -121,6 +122,11 @@ pub fn write(
                     "proved_by": key.proved_by,
                     "variant": key.variant,
                 },
+                "security": analysis
+                    .security_elements(&report.timeline.events)
+                    .into_iter()
+                    .map(|(whose, element)| json!({ "whose": whose, "element": element }))
+                    .collect::<Vec<_>>(),
                 "attempts": attempts,
                 "timeline": timeline,
             }))

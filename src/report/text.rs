@@ -172,6 +172,9 @@ fn write_link(
             "key: none given (pass --ask, --passphrase-file or --config to check MICs)",
         )?;
     }
+    for (whose, description) in analysis.security_elements(&report.timeline.events) {
+        plain(style, out, &format!("security ({whose}): {description}"))?;
+    }
     // Attempts.
     if style.markdown {
         writeln!(out)?;
