@@ -504,10 +504,15 @@ fn write_summary(
     let completed = rows.iter().filter(|r| r.bssid != "-" && r.ok).count();
     let failed = rows.iter().filter(|r| !r.ok).count();
     writeln!(out)?;
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     write!(
         out,
-        "{files} files, {links} links ({completed} completed), {failed} failures"
+        "{}, {}: {completed} completed; {}",
+        plural(files, "file"),
+        plural(links, "link"),
+        plural(failed, "line"),
     )?;
+    write!(out, " with a failure")?;
     if skipped > 0 {
         write!(
             out,

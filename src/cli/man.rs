@@ -233,8 +233,8 @@ fn environment(roff: &mut Roff) {
     roff.control("TP", []);
     roff.text([bold("WPADIAG_PASSPHRASE")]);
     roff.text([roman(
-        "The passphrase to check the handshake with, when no key option is given. \
-         Unlike --passphrase it stays out of shell history and ps(1).",
+        "The network passphrase, used when no other key option is given. Unlike \
+         --passphrase it stays out of shell history and ps(1).",
     )]);
     roff.control("TP", []);
     roff.text([bold("NO_COLOR")]);
