@@ -63,9 +63,34 @@ fn version_names_the_features_built_in() {
     );
 }
 
+/// Every command `wpadiag --help` lists (so a new one is covered without
+/// editing this test), and the hidden `man`.
+fn commands() -> Vec<String> {
+    let help = util::stdout(&util::run(&["--help"]));
+    let mut commands: Vec<String> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(String::from)
+        .collect();
+    commands.push("man".to_string());
+    commands
+}
+
 #[test]
 fn every_command_help_ends_with_examples() {
-    for command in ["analyze", "frames", "psk", "completions", "man"] {
+    let commands = commands();
+    for expected in ["analyze", "frames", "psk", "completions"] {
+        assert!(
+            commands.iter().any(|c| c == expected),
+            "{expected} not in {commands:?}"
+        );
+    }
+    for command in &commands {
+        let command = command.as_str();
         let output = util::run(&[command, "--help"]);
         assert_eq!(output.status.code(), Some(0), "{command} --help");
         let help = util::stdout(&output);
