@@ -1,23 +1,26 @@
 //! `wpadiag analyze`: read captures and logs, replay the handshakes,
 //! name the cause, print the report.
 
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::{IsTerminal, Read as _, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use crate::cli::{Color, EXIT_FAILURE_FOUND, EXIT_OK, Format, key_args::KeyArgs};
+use crate::cli::{
+    Color, EXIT_ERROR, EXIT_FAILURE_FOUND, EXIT_OK, Format,
+    key_args::{KeyArgs, ResolvedKey},
+};
 use wpadiag::{
     crypto::PmkCache,
-    diagnose,
+    diagnose::{self, Diagnosis},
     handshake::{
-        self, Observer, Timeline,
+        self, LinkAnalysis, Observer, Timeline,
         event::Ssid,
         input::LoadOptions,
         keycheck::{self, KeyInput},
     },
-    report::{self, InputSummary, Report},
+    report::{self, InputSummary, Report, redact::Namer},
     wire::MacAddr,
 };
 
@@ -77,77 +80,22 @@ pub struct Args {
     #[arg(long)]
     pub no_typo_search: bool,
 
+    /// Analyse each file on its own and print one summary line per link
+    /// (what a directory argument always does).
+    #[arg(long)]
+    pub each: bool,
+
     #[command(flatten)]
     pub key: KeyArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    if args.files.len() > usize::from(u16::MAX) {
-        anyhow::bail!("too many input files (at most {})", u16::MAX);
+    if args.each || args.files.iter().any(|f| f.is_dir()) {
+        return run_each(&args);
     }
-    let bssid = parse_mac(args.bssid.as_deref(), "--bssid")?;
-    let sta = parse_mac(args.sta.as_deref(), "--sta")?;
-    let user_ssid = args.ssid.as_ref().map(|s| Ssid(s.as_bytes().to_vec()));
-    let mut timeline = Timeline::default();
-    let mut inputs = Vec::new();
-    for (index, path) in args.files.iter().enumerate() {
-        let mut progress = |_bytes: u64| {};
-        let options = LoadOptions {
-            own_capture_observer: match args.capture_side {
-                Side::Station => Observer::Station,
-                Side::Ap => Observer::AccessPoint,
-            },
-        };
-        let loaded = handshake::input::load(path, index as u16, options, &mut progress)
-            .with_context(|| format!("reading {}", path.display()))?;
-        inputs.push(InputSummary {
-            name: path.display().to_string(),
-            description: loaded.description,
-            limits: loaded.limits,
-            skipped: loaded.skipped,
-        });
-        timeline.add(loaded.input, loaded.events);
-    }
-    timeline.finish();
-    let mut analyses = handshake::analyze(&timeline, user_ssid.as_ref());
-    analyses.retain(|a| bssid.is_none_or(|b| a.id.ap == b) && sta.is_none_or(|s| a.id.sta == s));
-    let hint = user_ssid
-        .clone()
-        .or_else(|| analyses.iter().find_map(|a| a.ssid().cloned()));
-    let resolved = args.key.resolve(hint.as_ref().map(|s| s.as_bytes()))?;
-    let key_given = resolved.is_some();
-    if let Some(resolved) = resolved {
-        let mut cache = PmkCache::new(resolved.key);
-        let mut input = KeyInput {
-            cache: &mut cache,
-            typo_search: !args.no_typo_search,
-        };
-        for analysis in &mut analyses {
-            // A network block's SSID is what the station hashed the
-            // passphrase with: try it too (wpa_passphrase on another name
-            // is a classic).
-            if let Some(ssid) = &resolved.ssid {
-                let ssid = Ssid(ssid.clone());
-                if !analysis.ssids.contains(&ssid) {
-                    analysis.ssids.push(ssid);
-                }
-            }
-            keycheck::run(&timeline.events, analysis, &mut input);
-        }
-    }
-    let diagnosis = diagnose::diagnose(&timeline, &analyses);
-    let exit = if diagnosis.all_ok() {
-        EXIT_OK
-    } else {
-        EXIT_FAILURE_FOUND
-    };
-    let report = Report {
-        timeline: &timeline,
-        analyses: &analyses,
-        diagnosis: &diagnosis,
-        inputs,
-        key_given,
-    };
+    let analysed = analyse(&args, &args.files, &mut |hint| args.key.resolve(hint))?;
+    let exit = analysed.exit_status();
+    let report = analysed.report();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {
@@ -175,6 +123,108 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(exit))
 }
 
+/// What analysing one set of inputs produced; a [`Report`] borrows it.
+pub struct Analysed {
+    pub timeline: Timeline,
+    pub analyses: Vec<LinkAnalysis>,
+    pub diagnosis: Diagnosis,
+    pub inputs: Vec<InputSummary>,
+    pub key_given: bool,
+}
+
+impl Analysed {
+    pub fn exit_status(&self) -> u8 {
+        if self.diagnosis.all_ok() {
+            EXIT_OK
+        } else {
+            EXIT_FAILURE_FOUND
+        }
+    }
+
+    pub fn report(&self) -> Report<'_> {
+        Report {
+            timeline: &self.timeline,
+            analyses: &self.analyses,
+            diagnosis: &self.diagnosis,
+            inputs: self.inputs.clone(),
+            key_given: self.key_given,
+        }
+    }
+}
+
+/// Gives the key for the SSID the inputs show (`None`: no key given).
+pub type KeyResolver<'a> = dyn FnMut(Option<&[u8]>) -> anyhow::Result<Option<ResolvedKey>> + 'a;
+
+/// Reads `files` onto one timeline, replays the handshakes, checks the key
+/// (`resolve_key` gets the SSID seen, for --config), and diagnoses.
+pub fn analyse(
+    args: &Args,
+    files: &[PathBuf],
+    resolve_key: &mut KeyResolver<'_>,
+) -> anyhow::Result<Analysed> {
+    if files.len() > usize::from(u16::MAX) {
+        anyhow::bail!("too many input files (at most {})", u16::MAX);
+    }
+    let bssid = parse_mac(args.bssid.as_deref(), "--bssid")?;
+    let sta = parse_mac(args.sta.as_deref(), "--sta")?;
+    let user_ssid = args.ssid.as_ref().map(|s| Ssid(s.as_bytes().to_vec()));
+    let mut timeline = Timeline::default();
+    let mut inputs = Vec::new();
+    for (index, path) in files.iter().enumerate() {
+        let mut progress = |_bytes: u64| {};
+        let options = LoadOptions {
+            own_capture_observer: match args.capture_side {
+                Side::Station => Observer::Station,
+                Side::Ap => Observer::AccessPoint,
+            },
+        };
+        let loaded = handshake::input::load(path, index as u16, options, &mut progress)
+            .with_context(|| format!("reading {}", path.display()))?;
+        inputs.push(InputSummary {
+            name: path.display().to_string(),
+            description: loaded.description,
+            limits: loaded.limits,
+            skipped: loaded.skipped,
+        });
+        timeline.add(loaded.input, loaded.events);
+    }
+    timeline.finish();
+    let mut analyses = handshake::analyze(&timeline, user_ssid.as_ref());
+    analyses.retain(|a| bssid.is_none_or(|b| a.id.ap == b) && sta.is_none_or(|s| a.id.sta == s));
+    let hint = user_ssid
+        .clone()
+        .or_else(|| analyses.iter().find_map(|a| a.ssid().cloned()));
+    let resolved = resolve_key(hint.as_ref().map(|s| s.as_bytes()))?;
+    let key_given = resolved.is_some();
+    if let Some(resolved) = resolved {
+        let mut cache = PmkCache::new(resolved.key);
+        let mut input = KeyInput {
+            cache: &mut cache,
+            typo_search: !args.no_typo_search,
+        };
+        for analysis in &mut analyses {
+            // A network block's SSID is what the station hashed the
+            // passphrase with: try it too (wpa_passphrase on another name
+            // is a classic).
+            if let Some(ssid) = &resolved.ssid {
+                let ssid = Ssid(ssid.clone());
+                if !analysis.ssids.contains(&ssid) {
+                    analysis.ssids.push(ssid);
+                }
+            }
+            keycheck::run(&timeline.events, analysis, &mut input);
+        }
+    }
+    let diagnosis = diagnose::diagnose(&timeline, &analyses);
+    Ok(Analysed {
+        timeline,
+        analyses,
+        diagnosis,
+        inputs,
+        key_given,
+    })
+}
+
 fn parse_mac(text: Option<&str>, flag: &str) -> anyhow::Result<Option<MacAddr>> {
     text.map(|t| MacAddr::parse(t).with_context(|| format!("{flag}: not a MAC address: {t}")))
         .transpose()
@@ -187,4 +237,328 @@ pub enum Side {
     Station,
     /// The access point's own interface.
     Ap,
+}
+
+/// `--each`, or a directory among the inputs: every capture and log on its
+/// own (a directory's files recursively, in name order), one summary line
+/// per link. Exit status: 2 when a file could not be read, else 1 when any
+/// file's analysis is not all-OK, else 0.
+fn run_each(args: &Args) -> anyhow::Result<ExitCode> {
+    let (files, skipped) = collect_inputs(&args.files)?;
+    if files.is_empty() {
+        anyhow::bail!(
+            "no captures or wpa_supplicant/hostapd logs found in {}",
+            args.files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    // Ask for the key once, not once per file; a --config file is read per
+    // file because the SSID each capture shows picks the network block.
+    let fixed = if args.key.config.is_some() {
+        None
+    } else {
+        Some(args.key.resolve_explicit()?)
+    };
+    let mut resolve = |hint: Option<&[u8]>| match &fixed {
+        Some(key) => Ok(key.clone()),
+        None => args.key.resolve(hint),
+    };
+    let show_progress = files.len() > 5 && std::io::stderr().is_terminal();
+    // One namer for the whole table, so a pseudonym means the same AP or
+    // network on every line.
+    let namer = Namer::new(args.redact);
+    let mut rows = Vec::new();
+    let mut documents = Vec::new();
+    let mut exit = EXIT_OK;
+    for (index, file) in files.iter().enumerate() {
+        if show_progress {
+            eprint!(
+                "\r\x1b[Kanalysing {}/{}: {}",
+                index + 1,
+                files.len(),
+                file.name
+            );
+        }
+        // Each result is reduced to its table lines or JSON document at
+        // once: a directory of large captures is not held in memory.
+        let result = analyse(args, std::slice::from_ref(&file.path), &mut resolve);
+        let name = namer.file(&file.name, index);
+        match &result {
+            Ok(analysed) => exit = exit.max(analysed.exit_status()),
+            Err(err) => {
+                if show_progress {
+                    eprint!("\r\x1b[K");
+                }
+                eprintln!("wpadiag: {err:#}");
+                exit = EXIT_ERROR;
+            }
+        }
+        if args.format == Format::Json {
+            documents.push(each_document(args, name, &result)?);
+        } else {
+            rows.extend(summary_rows(name, &result, &namer));
+        }
+    }
+    if show_progress {
+        eprint!("\r\x1b[K");
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.format == Format::Json {
+        serde_json::to_writer_pretty(&mut out, &documents)?;
+        writeln!(out)?;
+    } else {
+        let markdown = args.format == Format::Markdown;
+        write_summary(&rows, files.len(), skipped, markdown, &mut out)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::from(exit))
+}
+
+/// One input of a per-file run.
+struct EachInput {
+    path: PathBuf,
+    /// As the summary shows it: relative to the directory it was found in.
+    name: String,
+}
+
+/// Expands directories into the captures and logs they hold; plain files
+/// are taken as given. Returns the inputs and the number of directory
+/// entries skipped as neither.
+fn collect_inputs(paths: &[PathBuf]) -> anyhow::Result<(Vec<EachInput>, usize)> {
+    let mut inputs = Vec::new();
+    let mut skipped = 0;
+    for path in paths {
+        if !path.is_dir() {
+            inputs.push(EachInput {
+                path: path.clone(),
+                name: path.display().to_string(),
+            });
+            continue;
+        }
+        let mut found = Vec::new();
+        walk(path, &mut found).with_context(|| format!("reading {}", path.display()))?;
+        found.sort();
+        for file in found {
+            if !is_capture_or_log(&file) {
+                skipped += 1;
+                continue;
+            }
+            let relative = file.strip_prefix(path).unwrap_or(&file);
+            let name = if paths.len() == 1 {
+                relative.display().to_string()
+            } else {
+                file.display().to_string()
+            };
+            inputs.push(EachInput { path: file, name });
+        }
+    }
+    Ok((inputs, skipped))
+}
+
+/// Every regular file under `dir`, hidden ones left out. Symbolic links to
+/// files are followed, to directories not (a link cycle cannot loop).
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            walk(&path, found)?;
+        } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// A capture by its magic, or a text file in which the log reader
+/// recognises wpa_supplicant or hostapd lines: READMEs, notes and
+/// configuration files next to the captures are not inputs. A log may
+/// open with a long scan before its first recognised line, so the test
+/// reads well past the 64 KiB `from_log::sniff` looks at, within a bound.
+fn is_capture_or_log(path: &Path) -> bool {
+    const LOG_SNIFF_LEN: u64 = 16 << 20;
+    match wpadiag::source::detect(path) {
+        Ok(wpadiag::source::InputKind::Capture) => true,
+        Ok(wpadiag::source::InputKind::Text) => std::fs::File::open(path)
+            .ok()
+            .and_then(|file| {
+                let reader = std::io::BufReader::new(file.take(LOG_SNIFF_LEN));
+                handshake::from_log::events_from_reader(reader, 0).ok()
+            })
+            .is_some_and(|(_, stats)| stats.daemon.is_some() || stats.recognized > 0),
+        _ => false,
+    }
+}
+
+/// One line of the summary table.
+struct SummaryRow {
+    file: String,
+    bssid: String,
+    sta: String,
+    ssid: String,
+    verdict: String,
+    confidence: String,
+    ok: bool,
+}
+
+/// The table lines of one file: one per link, one per finding about no
+/// link in particular (without it a failing file could show no failure).
+fn summary_rows(name: String, result: &anyhow::Result<Analysed>, namer: &Namer) -> Vec<SummaryRow> {
+    let dash = || "-".to_string();
+    let other = |verdict: &str, confidence: &str, ok: bool| SummaryRow {
+        file: name.clone(),
+        bssid: dash(),
+        sta: dash(),
+        ssid: dash(),
+        verdict: verdict.to_string(),
+        confidence: confidence.to_string(),
+        ok,
+    };
+    let analysed = match result {
+        Ok(analysed) => analysed,
+        Err(_) => return vec![other("unreadable", "-", false)],
+    };
+    let diagnosis = &analysed.diagnosis;
+    let mut rows: Vec<SummaryRow> = diagnosis
+        .links
+        .iter()
+        .map(|link| SummaryRow {
+            file: name.clone(),
+            bssid: namer.ap(link.id.ap),
+            sta: namer.sta(link.id.sta),
+            ssid: link.ssid.as_ref().map_or_else(dash, |s| namer.ssid(s)),
+            verdict: link.verdict.id.to_string(),
+            confidence: link.verdict.confidence.as_str().to_string(),
+            ok: link.verdict.is_success(),
+        })
+        .collect();
+    for finding in &diagnosis.general {
+        rows.push(other(
+            finding.id,
+            finding.confidence.as_str(),
+            finding.is_success(),
+        ));
+    }
+    if rows.is_empty() {
+        rows.push(other(diagnosis.verdict(), "-", false));
+    }
+    rows
+}
+
+fn write_summary(
+    rows: &[SummaryRow],
+    files: usize,
+    skipped: usize,
+    markdown: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let header = ["FILE", "BSSID", "STATION", "SSID", "VERDICT", "CONFIDENCE"];
+    let cells = |row: &SummaryRow| {
+        [
+            row.file.clone(),
+            row.bssid.clone(),
+            row.sta.clone(),
+            row.ssid.clone(),
+            row.verdict.clone(),
+            row.confidence.clone(),
+        ]
+    };
+    let mut widths = header.map(|h| h.chars().count());
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(cells(row)) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |out: &mut dyn Write, cells: [String; 6]| -> std::io::Result<()> {
+        let mut text = String::new();
+        for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
+            let pad = width.saturating_sub(cell.chars().count());
+            if markdown {
+                // `|` in an SSID or file name would end the cell.
+                text.push_str("| ");
+                text.push_str(&cell.replace('|', "\\|"));
+                text.push_str(&" ".repeat(pad + 1));
+            } else {
+                text.push_str(cell);
+                if i + 1 < cells.len() {
+                    text.push_str(&" ".repeat(pad + 2));
+                }
+            }
+        }
+        if markdown {
+            text.push('|');
+        }
+        writeln!(out, "{}", text.trim_end())
+    };
+    line(out, header.map(String::from))?;
+    if markdown {
+        line(out, widths.map(|w| "-".repeat(w)))?;
+    }
+    for row in rows {
+        line(out, cells(row))?;
+    }
+    let links = rows.iter().filter(|r| r.bssid != "-").count();
+    let completed = rows.iter().filter(|r| r.bssid != "-" && r.ok).count();
+    let failed = rows.iter().filter(|r| !r.ok).count();
+    writeln!(out)?;
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    write!(
+        out,
+        "{}, {}: {completed} completed; {}",
+        plural(files, "file"),
+        plural(links, "link"),
+        plural(failed, "line"),
+    )?;
+    write!(out, " with a failure")?;
+    if skipped > 0 {
+        write!(
+            out,
+            "; {skipped} other files skipped (neither capture nor log)"
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Run `wpadiag analyze FILE` on one file for its full report."
+    )
+}
+
+/// One file's entry in the JSON array: its `analyze --format json`
+/// document with a `file` key added, or `{"file", "error", "exit_status":
+/// 2}` when it could not be read.
+fn each_document(
+    args: &Args,
+    name: String,
+    result: &anyhow::Result<Analysed>,
+) -> anyhow::Result<serde_json::Value> {
+    let analysed = match result {
+        Ok(analysed) => analysed,
+        Err(err) => {
+            return Ok(serde_json::json!({
+                "file": name,
+                "error": format!("{err:#}"),
+                "exit_status": EXIT_ERROR,
+            }));
+        }
+    };
+    let mut buffer = Vec::new();
+    report::json::write(
+        &analysed.report(),
+        args.redact,
+        analysed.exit_status(),
+        &mut buffer,
+    )?;
+    let mut document: serde_json::Value = serde_json::from_slice(&buffer)?;
+    if let Some(object) = document.as_object_mut() {
+        object.insert("file".to_string(), name.into());
+    }
+    Ok(document)
 }

@@ -33,6 +33,14 @@ pub enum OutputFormat {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  wpadiag frames captures/psk-mismatch-radiotap.pcap
+      The handshake frames: EAPOL-Key messages, (re)association, deauthentication, ACKs.
+  wpadiag frames monitor.pcapng --all | less
+      Every frame, also those that failed to decode (and why).
+  wpadiag frames sta.pcap.gz --format json | jq 'select(.kind == \"eapol-key\")'
+      One JSON object per line, for scripts.")]
 pub struct Args {
     /// Capture file (pcap or pcapng, optionally gzip-compressed).
     pub file: PathBuf,

@@ -2,9 +2,11 @@
 //! `--help` text) and one module per subcommand. Library code never sees clap.
 
 mod analyze;
+mod completions;
 mod frames;
 mod ie;
 mod key_args;
+mod man;
 mod psk;
 
 use std::process::ExitCode;
@@ -18,6 +20,11 @@ pub const EXIT_FAILURE_FOUND: u8 = 1;
 /// wpadiag could not do the job: bad usage, unreadable input.
 pub const EXIT_ERROR: u8 = 2;
 
+/// What `--version` prints after the name: the version, then the optional
+/// cargo features compiled in, so a bug report says which build it was.
+/// A new feature adds a `cfg`'d arm here.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (features: none)");
+
 /// Tells you why a WPA/WPA2/WPA3 4-way handshake fails, and proves it.
 ///
 /// wpadiag reads a capture (monitor-mode radiotap, raw 802.11, or the
@@ -26,7 +33,7 @@ pub const EXIT_ERROR: u8 = 2;
 /// handshake offline, and names the cause with the frames or log lines that
 /// prove it.
 #[derive(Debug, Parser)]
-#[command(name = "wpadiag", version, propagate_version = true)]
+#[command(name = "wpadiag", version = VERSION, propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -42,6 +49,11 @@ pub enum Command {
     Psk(psk::Args),
     /// Decode information elements given as hex (e.g. `iwlist scan`'s `IE: Unknown:` lines).
     Ie(ie::Args),
+    /// Print a shell completion script (bash, zsh, fish, ...).
+    Completions(completions::Args),
+    /// Write the manual pages (for packagers; the pages are in man/).
+    #[command(hide = true)]
+    Man(man::Args),
 }
 
 /// Parses the command line and runs the command.
@@ -52,6 +64,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Frames(args) => frames::run(args),
         Command::Psk(args) => psk::run(args),
         Command::Ie(args) => ie::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }
 

@@ -22,9 +22,12 @@ use super::{EXIT_FAILURE_FOUND, EXIT_OK};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
-  WPADIAG_PASSPHRASE='...' wpadiag psk --ssid 'Home Net'
-  wpadiag psk --ssid 'Home Net' --ask --check 0dc0d6eb90555ed6...
-  wpadiag psk --ssid 'Home Net' --passphrase-file pass.txt --config wpa.conf
+  WPADIAG_PASSPHRASE='correct horse battery' wpadiag psk --ssid 'Home Net'
+      The network={} block wpa_passphrase prints, without the passphrase comment.
+  wpadiag psk --ssid 'Home Net' --ask --check 04485ee5f99a430d0c0920ef0119c074fda0cb8db7b7cb3da1161a5a2a239a20
+      Does this PSK belong to this passphrase on this network, or on another SSID?
+  wpadiag psk --ssid 'Home Net' --passphrase-file pass.txt --config /etc/wpa_supplicant/wpa_supplicant.conf
+      Check the psk= lines of a supplicant configuration.
 
 Exit status: 0 printed, or the PSK matches; 1 the PSK does not match; 2 usage error.")]
 pub struct Args {
