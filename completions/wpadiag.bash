@@ -28,6 +28,9 @@ _wpadiag() {
             wpadiag,help)
                 cmd="wpadiag__subcmd__help"
                 ;;
+            wpadiag,ie)
+                cmd="wpadiag__subcmd__ie"
+                ;;
             wpadiag,psk)
                 cmd="wpadiag__subcmd__psk"
                 ;;
@@ -43,6 +46,9 @@ _wpadiag() {
             wpadiag__subcmd__help,help)
                 cmd="wpadiag__subcmd__help__subcmd__help"
                 ;;
+            wpadiag__subcmd__help,ie)
+                cmd="wpadiag__subcmd__help__subcmd__ie"
+                ;;
             wpadiag__subcmd__help,psk)
                 cmd="wpadiag__subcmd__help__subcmd__psk"
                 ;;
@@ -53,7 +59,7 @@ _wpadiag() {
 
     case "${cmd}" in
         wpadiag)
-            opts="-h -V --help --version analyze frames psk completions help"
+            opts="-h -V --help --version analyze frames psk ie completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -67,7 +73,7 @@ _wpadiag() {
             return 0
             ;;
         wpadiag__subcmd__analyze)
-            opts="-h --ssid --bssid --sta --format --redact --color --capture-side --no-typo-search --each --passphrase --psk --passphrase-file --ask --config --help"
+            opts="-v -h --ssid --bssid --sta --format --redact --color --capture-side --verbose --no-typo-search --each --passphrase --psk --passphrase-file --ask --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -153,7 +159,7 @@ _wpadiag() {
             return 0
             ;;
         wpadiag__subcmd__help)
-            opts="analyze frames psk completions help"
+            opts="analyze frames psk ie completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -222,6 +228,20 @@ _wpadiag() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wpadiag__subcmd__help__subcmd__ie)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wpadiag__subcmd__help__subcmd__psk)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -229,6 +249,24 @@ _wpadiag() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wpadiag__subcmd__ie)
+            opts="-h --format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -26,9 +26,10 @@ end
 
 complete -c wpadiag -n "__fish_wpadiag_needs_command" -s h -l help -d 'Print help'
 complete -c wpadiag -n "__fish_wpadiag_needs_command" -s V -l version -d 'Print version'
-complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "analyze" -d 'Diagnose why a handshake fails, from captures and logs'
+complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "analyze" -d 'Diagnose why a handshake fails, from captures and/or logs'
 complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "frames" -d 'List the decoded frames of a capture (handshake-relevant ones by default)'
 complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "psk" -d 'Print a network\'s PSK as wpa_passphrase does (never the passphrase), or check one'
+complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "ie" -d 'Decode information elements given as hex (e.g. `iwlist scan`\'s `IE: Unknown:` lines)'
 complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, ...)'
 complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l ssid -d 'The network name, when the inputs do not show it (or to override)' -r
@@ -47,6 +48,7 @@ complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l psk -d 'The 
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l passphrase-file -d 'Read the passphrase from the first line of FILE (its line ending is not part of it). `-` reads standard input' -r -F
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l config -d 'Take ssid and psk from a wpa_supplicant.conf: the network block whose ssid matches the capture\'s (or the only one with a psk)' -r -F
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l redact -d 'Replace MAC addresses and SSIDs by stable pseudonyms'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -s v -l verbose -d 'Show the timeline of every attempt (by default: the verdict\'s and the last ones)'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l no-typo-search -d 'Do not try typo variants of a passphrase that verifies nothing'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l each -d 'Analyse each file on its own and print one summary line per link (what a directory argument always does)'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l ask -d 'Ask for the passphrase on the terminal, without echo'
@@ -65,9 +67,13 @@ complete -c wpadiag -n "__fish_wpadiag_using_subcommand psk" -l passphrase-file 
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand psk" -l config -d 'Take ssid and psk from a wpa_supplicant.conf: the network block whose ssid matches the capture\'s (or the only one with a psk)' -r -F
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand psk" -l ask -d 'Ask for the passphrase on the terminal, without echo'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand psk" -s h -l help -d 'Print help'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand ie" -l format -d 'Output format: one block of text per element, or one JSON array' -r -f -a "text\t''
+json\t''"
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand ie" -s h -l help -d 'Print help'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk completions help" -f -a "analyze" -d 'Diagnose why a handshake fails, from captures and logs'
-complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk completions help" -f -a "frames" -d 'List the decoded frames of a capture (handshake-relevant ones by default)'
-complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk completions help" -f -a "psk" -d 'Print a network\'s PSK as wpa_passphrase does (never the passphrase), or check one'
-complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, ...)'
-complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions help" -f -a "analyze" -d 'Diagnose why a handshake fails, from captures and/or logs'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions help" -f -a "frames" -d 'List the decoded frames of a capture (handshake-relevant ones by default)'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions help" -f -a "psk" -d 'Print a network\'s PSK as wpa_passphrase does (never the passphrase), or check one'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions help" -f -a "ie" -d 'Decode information elements given as hex (e.g. `iwlist scan`\'s `IE: Unknown:` lines)'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, ...)'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

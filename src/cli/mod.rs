@@ -41,7 +41,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Diagnose why a handshake fails, from captures and logs.
+    // Its help, short and long, is the doc comment of `analyze::Args`.
     Analyze(analyze::Args),
     /// List the decoded frames of a capture (handshake-relevant ones by default).
     Frames(frames::Args),
