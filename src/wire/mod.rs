@@ -90,6 +90,14 @@ impl MacAddr {
     }
 
     /// Parses `aa:bb:cc:dd:ee:ff` (also `-` separated, any case).
+    ///
+    /// ```
+    /// use wpadiag::wire::MacAddr;
+    /// let ap = MacAddr::parse("00:27:19:FD:CA:94").unwrap();
+    /// assert_eq!(ap.to_string(), "00:27:19:fd:ca:94");
+    /// assert_eq!(MacAddr::parse("00-27-19-fd-ca-94"), Some(ap));
+    /// assert_eq!(MacAddr::parse("00:27:19:fd:ca"), None);
+    /// ```
     pub fn parse(text: &str) -> Option<MacAddr> {
         let mut out = [0u8; 6];
         let mut parts = text.split([':', '-']);
