@@ -250,7 +250,7 @@ fn write_link(
     let shown = |attempt: usize| {
         style.verbose
             || attempts <= ATTEMPTS_SHOWN
-            || attempt + ATTEMPTS_SHOWN - 1 >= attempts
+            || attempt + ATTEMPTS_SHOWN > attempts
             || link.verdict.attempt == Some(attempt)
     };
     let hidden = (0..attempts).filter(|&a| !shown(a)).count();
