@@ -56,7 +56,7 @@ pub fn write(report: &Report<'_>, style: Style, out: &mut dyn Write) -> io::Resu
         }
     }
     writeln!(out)?;
-    heading(style, out, "Inputs")?;
+    heading(style, out, "Inputs and environment")?;
     for (index, input) in report.inputs.iter().enumerate() {
         let name = namer.file(&input.name, index);
         if style.markdown {
@@ -75,8 +75,10 @@ pub fn write(report: &Report<'_>, style: Style, out: &mut dyn Write) -> io::Resu
         writeln!(out)?;
         writeln!(
             out,
-            "<sub>wpadiag {}; no key material is included in this report.</sub>",
-            env!("CARGO_PKG_VERSION")
+            "wpadiag {} ({} {}); no key material is included in this report.",
+            env!("CARGO_PKG_VERSION"),
+            std::env::consts::OS,
+            std::env::consts::ARCH
         )?;
     } else {
         writeln!(out, "  wpadiag {}", env!("CARGO_PKG_VERSION"))?;
