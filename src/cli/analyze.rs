@@ -12,7 +12,7 @@ use wpadiag::{
     crypto::PmkCache,
     diagnose,
     handshake::{
-        self, Observer, Timeline,
+        self, LinkAnalysis, Observer, Timeline,
         event::Ssid,
         input::LoadOptions,
         keycheck::{self, KeyInput},
@@ -118,50 +118,91 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             cache: &mut cache,
             typo_search: !args.no_typo_search,
         };
-        for analysis in &mut analyses {
-            // A network block's SSID is what the station hashed the
-            // passphrase with: try it too (wpa_passphrase on another name
-            // is a classic).
-            if let Some(ssid) = &resolved.ssid {
-                let ssid = Ssid(ssid.clone());
-                if !analysis.ssids.contains(&ssid) {
-                    analysis.ssids.push(ssid);
-                }
-            }
-            keycheck::run(&timeline.events, analysis, &mut input);
-        }
+        check_keys(
+            &timeline,
+            &mut analyses,
+            resolved.ssid.as_deref(),
+            &mut input,
+        );
     }
-    let diagnosis = diagnose::diagnose(&timeline, &analyses);
+    let output = Output {
+        format: args.format,
+        color: args.color,
+        redact: args.redact,
+    };
+    print_report(&timeline, &analyses, inputs, key_given, output)
+}
+
+/// How a report is printed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Output {
+    pub format: Format,
+    pub color: Color,
+    pub redact: bool,
+}
+
+/// Runs the key checks on every link. `network_ssid` is the SSID of the
+/// wpa_supplicant.conf block the key came from, if any.
+pub(crate) fn check_keys(
+    timeline: &Timeline,
+    analyses: &mut [LinkAnalysis],
+    network_ssid: Option<&[u8]>,
+    input: &mut KeyInput<'_>,
+) {
+    for analysis in analyses {
+        // A network block's SSID is what the station hashed the
+        // passphrase with: try it too (wpa_passphrase on another name
+        // is a classic).
+        if let Some(ssid) = network_ssid {
+            let ssid = Ssid(ssid.to_vec());
+            if !analysis.ssids.contains(&ssid) {
+                analysis.ssids.push(ssid);
+            }
+        }
+        keycheck::run(&timeline.events, analysis, input);
+    }
+}
+
+/// Diagnoses the analysed links and prints the report to stdout; the exit
+/// status says whether a failure was found.
+pub(crate) fn print_report(
+    timeline: &Timeline,
+    analyses: &[LinkAnalysis],
+    inputs: Vec<InputSummary>,
+    key_given: bool,
+    output: Output,
+) -> anyhow::Result<ExitCode> {
+    let diagnosis = diagnose::diagnose(timeline, analyses);
     let exit = if diagnosis.all_ok() {
         EXIT_OK
     } else {
         EXIT_FAILURE_FOUND
     };
     let report = Report {
-        timeline: &timeline,
-        analyses: &analyses,
+        timeline,
+        analyses,
         diagnosis: &diagnosis,
         inputs,
         key_given,
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match args.format {
-        Format::Json => report::json::write(&report, args.redact, exit, &mut out)?,
+    match output.format {
+        Format::Json => report::json::write(&report, output.redact, exit, &mut out)?,
         Format::Text | Format::Markdown => {
-            let color = match args.color {
+            let color = match output.color {
                 Color::Always => true,
                 Color::Never => false,
                 Color::Auto => {
-                    args.format == Format::Text
+                    output.format == Format::Text
                         && std::io::stdout().is_terminal()
                         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
             let style = report::text::Style {
-                markdown: args.format == Format::Markdown,
-                color: color && args.format == Format::Text,
-                redact: args.redact,
+                markdown: output.format == Format::Markdown,
+                color: color && output.format == Format::Text,
+                redact: output.redact,
             };
             report::text::write(&report, style, &mut out)?;
         }

@@ -4,6 +4,7 @@
 mod analyze;
 mod frames;
 mod key_args;
+mod live;
 mod psk;
 
 use std::process::ExitCode;
@@ -39,6 +40,8 @@ pub enum Command {
     Frames(frames::Args),
     /// Print a network's PSK as wpa_passphrase does (never the passphrase), or check one.
     Psk(psk::Args),
+    /// Capture on an interface, show the handshake as it happens, then diagnose it.
+    Live(live::Args),
 }
 
 /// Parses the command line and runs the command.
@@ -48,6 +51,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Analyze(args) => analyze::run(args),
         Command::Frames(args) => frames::run(args),
         Command::Psk(args) => psk::run(args),
+        Command::Live(args) => live::run(args),
     }
 }
 

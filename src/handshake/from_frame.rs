@@ -64,6 +64,8 @@ pub struct FrameIngest {
     encrypted_reported: std::collections::HashSet<(MacAddr, MacAddr)>,
     /// Ethernet-like captures come from one side's own interface.
     own_interface_observer: Observer,
+    /// Events before this index were handed out by [`FrameIngest::take_new`].
+    taken: usize,
 }
 
 impl FrameIngest {
@@ -78,7 +80,33 @@ impl FrameIngest {
             saw_ack: false,
             encrypted_reported: std::collections::HashSet::new(),
             own_interface_observer: Observer::Station,
+            taken: 0,
         }
+    }
+
+    /// The events pushed since the last call, for a live capture that shows
+    /// them as they are decoded. With `hold_unacked`, a frame still waiting
+    /// for its ACK (and what follows it) stays for the next call, so its
+    /// `acked` is known when it is shown; a caller passes `false` once the
+    /// ACK window has passed without a new record.
+    pub fn take_new(&mut self, hold_unacked: bool) -> &[Event] {
+        let end = match &self.awaiting_ack {
+            Some(wait) if hold_unacked => wait.event.max(self.taken),
+            _ => self.events.len(),
+        };
+        let start = self.taken.min(end);
+        self.taken = end;
+        self.events.get(start..end).unwrap_or_default()
+    }
+
+    /// Whether any ACK frame was seen: otherwise a missing ACK is unknowable.
+    pub fn shows_acks(&self) -> bool {
+        self.saw_ack
+    }
+
+    /// Counters so far (the final ones come with [`FrameIngest::finish`]).
+    pub fn stats(&self) -> &IngestStats {
+        &self.stats
     }
 
     /// Ethernet captures are assumed to be the station's own; a capture on

@@ -8,7 +8,9 @@
 )]
 
 pub mod capture;
+pub mod live;
 pub mod log;
+pub mod pcapng_writer;
 pub mod supplicant_conf;
 
 use std::{io::Read, path::Path, path::PathBuf};

@@ -1,0 +1,549 @@
+//! `wpadiag live`: capture on an interface, show each handshake event as it
+//! is decoded, and print the same report as `analyze` when the capture stops.
+
+mod sock;
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+
+use crate::cli::analyze::{self, Output, Side};
+use crate::cli::{Color, EXIT_ERROR, Format, key_args::KeyArgs};
+use wpadiag::{
+    crypto::PmkCache,
+    diagnose::{self, Confidence},
+    handshake::{
+        self, Event, EventKind, Observer, Timeline,
+        event::Ssid,
+        from_frame::FrameIngest,
+        keycheck::KeyInput,
+        timeline::{Input, InputKind},
+    },
+    report::{InputSummary, redact::Namer},
+    source::{
+        live::{self, LiveCapture},
+        pcapng_writer::PcapngWriter,
+    },
+    wire::LinkType,
+};
+
+/// Watch a handshake happen on an interface and diagnose it.
+///
+/// On a station's own (managed) interface wpadiag sees the EAPOL frames as
+/// Ethernet frames; on a monitor interface it sees radiotap + 802.11, with
+/// ACKs, retries, signal strength and deauthentications. Each handshake
+/// event is printed on stderr as it is decoded; the report (as `analyze`
+/// prints it) goes to stdout when the capture stops: after --duration,
+/// --count frames, --until done, or Ctrl-C.
+///
+/// Needs CAP_NET_RAW: run with sudo, or once
+/// `sudo setcap cap_net_raw,cap_net_admin+ep $(command -v wpadiag)`.
+/// Not yet supported: --monitor (creating a monitor interface through
+/// nl80211; create one with `iw dev wlan0 interface add mon0 type monitor`)
+/// and --wpa-ctrl (wpa_supplicant's control socket events).
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  sudo wpadiag live wlan0 --ssid 'Home Net' --ask --until done
+      On the station's own interface while it connects; stops when the handshake ends.
+  sudo wpadiag live mon0 --duration 60 --write attempt.pcapng --handshake-only
+      A monitor interface for a minute; keeps the handshake frames for a bug report.")]
+pub struct Args {
+    /// The interface to capture on (managed: Ethernet frames; monitor: radiotap).
+    #[arg(value_name = "IFACE")]
+    pub interface: String,
+
+    /// The network name (for the key checks, and to explain an empty capture).
+    #[arg(long, value_name = "SSID")]
+    pub ssid: Option<String>,
+
+    /// Stop after this many seconds.
+    #[arg(long, value_name = "SECS")]
+    pub duration: Option<f64>,
+
+    /// Stop after this many captured frames.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+
+    /// Stop when a link's handshake completed or certainly failed.
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub until: Option<Until>,
+
+    /// Write the captured frames to FILE as pcapng (valid even when interrupted).
+    #[arg(long, value_name = "FILE.pcapng")]
+    pub write: Option<PathBuf>,
+
+    /// With --write: only EAPOL, Authentication, (Re)Association,
+    /// Deauthentication and Disassociation frames.
+    #[arg(long, requires = "write")]
+    pub handshake_only: bool,
+
+    /// Output format of the final report.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Replace MAC addresses and SSIDs by stable pseudonyms (event lines too).
+    #[arg(long)]
+    pub redact: bool,
+
+    /// Colour: auto (terminal and NO_COLOR unset), always, never.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    /// Whose interface a managed (Ethernet) interface is.
+    #[arg(long, value_enum, default_value_t = Side::Station, value_name = "SIDE")]
+    pub capture_side: Side,
+
+    /// Do not try typo variants of a passphrase that verifies nothing.
+    #[arg(long)]
+    pub no_typo_search: bool,
+
+    /// wpa_supplicant's control socket to merge CTRL-EVENT-* lines from (not yet supported).
+    #[arg(long, value_name = "PATH")]
+    pub wpa_ctrl: Option<PathBuf>,
+
+    /// Create a monitor interface on the same radio (not yet supported).
+    #[arg(long)]
+    pub monitor: bool,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Until {
+    /// A link's handshake completed, or failed with a certain finding.
+    Done,
+}
+
+/// How long after the last frame an event waits for its ACK.
+const ACK_WAIT: Duration = Duration::from_millis(50);
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.monitor {
+        anyhow::bail!(
+            "--monitor is not yet supported: create a monitor interface with \
+             `iw dev IFACE interface add mon0 type monitor` and run wpadiag live on mon0"
+        );
+    }
+    if args.wpa_ctrl.is_some() {
+        anyhow::bail!(
+            "--wpa-ctrl is not yet supported: run wpa_supplicant with -dd -t and give its log to `wpadiag analyze`"
+        );
+    }
+    let plan = live::plan(&args.interface)?;
+    let ifindex = nix::net::if_::if_nametoindex(args.interface.as_str())
+        .with_context(|| format!("no network interface named {}", args.interface))?;
+    // The socket first: without privileges, say so before anything else.
+    let fd = match sock::open_bound(ifindex, plan.protocol) {
+        Ok(fd) => fd,
+        Err(errno) if live::is_permission_error(errno) => {
+            eprintln!(
+                "wpadiag: capturing needs CAP_NET_RAW: run with sudo, or once \
+                 `sudo setcap cap_net_raw,cap_net_admin+ep $(command -v wpadiag)`"
+            );
+            return Ok(ExitCode::from(EXIT_ERROR));
+        }
+        Err(errno) => {
+            return Err(std::io::Error::from(errno))
+                .with_context(|| format!("opening a packet socket on {}", args.interface));
+        }
+    };
+    let mut capture =
+        LiveCapture::new(fd, plan.linktype).context("setting up the packet socket")?;
+
+    let user_ssid = args.ssid.as_ref().map(|s| Ssid(s.as_bytes().to_vec()));
+    let resolved = args.key.resolve(args.ssid.as_ref().map(|s| s.as_bytes()))?;
+    let key_given = resolved.is_some();
+    let network_ssid = resolved.as_ref().and_then(|r| r.ssid.clone());
+    let mut cache = resolved.map(|r| PmkCache::new(r.key));
+
+    let mut writer = match &args.write {
+        Some(path) => {
+            let file =
+                File::create(path).with_context(|| format!("creating {}", path.display()))?;
+            Some(
+                PcapngWriter::new(BufWriter::new(file), plan.linktype, &args.interface)
+                    .with_context(|| format!("writing {}", path.display()))?,
+            )
+        }
+        None => None,
+    };
+
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        // A second Ctrl-C ends at once, should the report itself hang.
+        signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&stop))?;
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
+
+    let mut ingest = FrameIngest::new(0);
+    ingest.set_own_interface_observer(match args.capture_side {
+        Side::Station => Observer::Station,
+        Side::Ap => Observer::AccessPoint,
+    });
+    let namer = Namer::new(args.redact);
+    eprintln!(
+        "wpadiag: capturing on {} ({}{}); stop with Ctrl-C",
+        args.interface,
+        plan.linktype.name(),
+        if plan.linktype == LinkType::ETHERNET {
+            ", EAPOL frames only"
+        } else {
+            ""
+        }
+    );
+    let started = Instant::now();
+    let deadline = args
+        .duration
+        .map(|secs| started + Duration::try_from_secs_f64(secs.max(0.0)).unwrap_or(Duration::MAX));
+    let mut frames: u64 = 0;
+    let mut written: u64 = 0;
+    let mut seen: Vec<Event> = Vec::new();
+    let mut epoch: Option<f64> = None;
+    let mut certain_shown: Vec<&'static str> = Vec::new();
+    let mut last_frame = Instant::now();
+    let mut stop_reason = "interrupted";
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            stop_reason = "--duration reached";
+            break;
+        }
+        if args.count.is_some_and(|n| frames >= n) {
+            stop_reason = "--count reached";
+            break;
+        }
+        let packet = match capture.next() {
+            Ok(Some(packet)) => packet,
+            Ok(None) => {
+                if last_frame.elapsed() >= ACK_WAIT {
+                    let new = ingest.take_new(false).to_vec();
+                    show(&new, &mut epoch, &namer, ingest.shows_acks());
+                    seen.extend(new);
+                }
+                continue;
+            }
+            Err(err) => {
+                return Err(err).with_context(|| format!("capturing on {}", args.interface));
+            }
+        };
+        frames += 1;
+        last_frame = Instant::now();
+        if let Some(writer) = &mut writer {
+            if !args.handshake_only || live::is_handshake_frame(plan.linktype, packet.data) {
+                writer
+                    .write_frame(packet.time_ns, packet.data, packet.original_len)
+                    .context("writing the capture file")?;
+                written += 1;
+            }
+        }
+        ingest.push(frames, packet.time(), plan.linktype, packet.data);
+        let new = ingest.take_new(true).to_vec();
+        show(&new, &mut epoch, &namer, ingest.shows_acks());
+        let decisive = new.iter().any(|e| {
+            matches!(
+                e.kind,
+                EventKind::Key(_) | EventKind::Deauthentication { .. }
+            )
+        });
+        seen.extend(new);
+        if decisive {
+            let done = diagnose_so_far(
+                &seen,
+                plan.linktype,
+                ingest.shows_acks(),
+                user_ssid.as_ref(),
+                network_ssid.as_deref(),
+                cache.as_mut(),
+                &mut certain_shown,
+            );
+            if done && args.until == Some(Until::Done) {
+                stop_reason = "the handshake ended (--until done)";
+                break;
+            }
+        }
+    }
+    let (events, stats) = ingest.finish();
+    // Lines not shown yet (a frame still waiting for its ACK).
+    if let Some(rest) = events.get(seen.len()..) {
+        show(rest, &mut epoch, &namer, stats.acks > 0);
+    }
+    eprintln!(
+        "wpadiag: {stop_reason}: {frames} frames captured{}",
+        match &args.write {
+            Some(path) => format!(", {written} written to {}", path.display()),
+            None => String::new(),
+        }
+    );
+
+    let shows_acks = stats.acks > 0;
+    let mut timeline = Timeline::default();
+    timeline.add(
+        Input {
+            name: format!("live:{}", args.interface),
+            kind: InputKind::Capture {
+                linktypes: vec![plan.linktype],
+                shows_acks,
+            },
+        },
+        events,
+    );
+    timeline.finish();
+    let mut analyses = handshake::analyze(&timeline, user_ssid.as_ref());
+    if let Some(cache) = &mut cache {
+        let mut input = KeyInput {
+            cache,
+            typo_search: !args.no_typo_search,
+        };
+        analyze::check_keys(
+            &timeline,
+            &mut analyses,
+            network_ssid.as_deref(),
+            &mut input,
+        );
+    }
+    let mut limits = Vec::new();
+    if plan.linktype.is_wireless() {
+        if !shows_acks {
+            limits.push("no ACK frames: whether a frame reached its receiver cannot be seen (many monitor-mode drivers do not capture ACKs)".to_string());
+        }
+    } else {
+        limits.push("a capture on one side's own interface has no 802.11 frames: no ACKs, retries, signal strength, deauthentications or Beacons".to_string());
+        if stats.eapol_key_frames == 0 {
+            let note = format!(
+                "no EAPOL frames arrived on {}{}: with current kernels, hostapd and \
+                 wpa_supplicant send EAPOL over nl80211's control port, which bypasses the \
+                 managed interface; capture on a monitor interface on the same radio \
+                 (`iw dev {} interface add mon0 type monitor`, then `wpadiag live mon0`)",
+                args.interface,
+                match &args.ssid {
+                    Some(_) => " while connecting to the network",
+                    None => "",
+                },
+                args.interface
+            );
+            eprintln!("wpadiag: {note}");
+            limits.push(note);
+        }
+    }
+    let mut skipped = Vec::new();
+    if stats.undecodable > 0 {
+        skipped.push(format!("{} frames could not be decoded", stats.undecodable));
+    }
+    if stats.bad_fcs > 0 {
+        skipped.push(format!(
+            "{} frames with a bad FCS were not trusted",
+            stats.bad_fcs
+        ));
+    }
+    let inputs = vec![InputSummary {
+        name: format!("live:{}", args.interface),
+        description: format!(
+            "live capture on {}, {} ({}), {} records, {} EAPOL-Key frames{}",
+            args.interface,
+            plan.linktype.name(),
+            plan.linktype.0,
+            stats.records,
+            stats.eapol_key_frames,
+            if shows_acks { ", ACKs present" } else { "" },
+        ),
+        limits,
+        skipped,
+    }];
+    let output = Output {
+        format: args.format,
+        color: args.color,
+        redact: args.redact,
+    };
+    analyze::print_report(&timeline, &analyses, inputs, key_given, output)
+}
+
+/// Re-runs the diagnosis on the events so far; prints each certain finding
+/// the first time it appears. Returns whether a link's handshake completed
+/// or certainly failed.
+fn diagnose_so_far(
+    seen: &[Event],
+    linktype: LinkType,
+    shows_acks: bool,
+    user_ssid: Option<&Ssid>,
+    network_ssid: Option<&[u8]>,
+    cache: Option<&mut PmkCache>,
+    certain_shown: &mut Vec<&'static str>,
+) -> bool {
+    let mut timeline = Timeline::default();
+    timeline.add(
+        Input {
+            name: "live".to_string(),
+            kind: InputKind::Capture {
+                linktypes: vec![linktype],
+                shows_acks,
+            },
+        },
+        seen.to_vec(),
+    );
+    timeline.finish();
+    let mut analyses = handshake::analyze(&timeline, user_ssid);
+    if let Some(cache) = cache {
+        // No typo search here: it runs once, on the final report.
+        let mut input = KeyInput {
+            cache,
+            typo_search: false,
+        };
+        analyze::check_keys(&timeline, &mut analyses, network_ssid, &mut input);
+    }
+    let diagnosis = diagnose::diagnose(&timeline, &analyses);
+    let mut done = false;
+    for link in &diagnosis.links {
+        for finding in &link.findings {
+            if finding.confidence == Confidence::Certain && !certain_shown.contains(&finding.id) {
+                certain_shown.push(finding.id);
+                eprintln!(
+                    "wpadiag: finding {} (certain): {}",
+                    finding.id, finding.summary
+                );
+            }
+        }
+        if link.verdict.is_success() || link.verdict.confidence == Confidence::Certain {
+            done = true;
+        }
+    }
+    done
+}
+
+/// Prints one line per event on stderr.
+fn show(events: &[Event], epoch: &mut Option<f64>, namer: &Namer, shows_acks: bool) {
+    for event in events {
+        if let Some(line) = event_line(event, epoch, namer, shows_acks) {
+            eprintln!("{line}");
+        }
+    }
+}
+
+fn event_line(
+    event: &Event,
+    epoch: &mut Option<f64>,
+    namer: &Namer,
+    shows_acks: bool,
+) -> Option<String> {
+    let time = event.time.unwrap_or(0.0);
+    let start = *epoch.get_or_insert(time);
+    let rel = time - start;
+    let (what, air) = match &event.kind {
+        EventKind::Key(key) => {
+            let (from, to) = if key.msg.from_authenticator() {
+                (namer.ap(key.ap), namer.sta(key.sta))
+            } else {
+                (namer.sta(key.sta), namer.ap(key.ap))
+            };
+            let mut what = format!(
+                "EAPOL-Key {:<9} {from} -> {to}  {}",
+                key.msg.label(),
+                if key.msg.from_authenticator() {
+                    "AP->STA"
+                } else {
+                    "STA->AP"
+                },
+            );
+            if let Some(counter) = key.replay_counter {
+                what.push_str(&format!("  replay counter {counter}"));
+            }
+            (what, key.air)
+        }
+        EventKind::Authentication {
+            ta,
+            ra,
+            sequence,
+            status,
+            air,
+            ..
+        } => (
+            format!(
+                "Authentication seq {sequence} {} -> {}  status {status}",
+                namer.sta(*ta),
+                namer.ap(*ra)
+            ),
+            *air,
+        ),
+        EventKind::AssociationRequest {
+            sta,
+            bssid,
+            reassociation,
+            air,
+            ..
+        } => (
+            format!(
+                "{} {} -> {}",
+                if *reassociation {
+                    "Reassociation Request"
+                } else {
+                    "Association Request"
+                },
+                namer.sta(*sta),
+                namer.ap(*bssid)
+            ),
+            *air,
+        ),
+        EventKind::AssociationResponse {
+            sta,
+            bssid,
+            status,
+            air,
+        } => (
+            format!(
+                "Association Response {} -> {}  status {status}",
+                namer.ap(*bssid),
+                namer.sta(*sta)
+            ),
+            *air,
+        ),
+        EventKind::Deauthentication {
+            ta,
+            ra,
+            disassociation,
+            reason,
+            air,
+            ..
+        } => (
+            format!(
+                "{} {} -> {}  reason {reason}",
+                if *disassociation {
+                    "Disassociation"
+                } else {
+                    "Deauthentication"
+                },
+                namer.sta(*ta),
+                namer.sta(*ra)
+            ),
+            *air,
+        ),
+        EventKind::Beacon { bssid, ssid, .. } => (
+            format!("Beacon {} ssid {}", namer.ap(*bssid), namer.ssid(ssid)),
+            None,
+        ),
+        _ => return None,
+    };
+    let mut line = format!("{rel:>11.6}  {what}");
+    if let Some(air) = air {
+        if air.retry {
+            line.push_str("  retry");
+        }
+        match air.acked {
+            Some(true) => line.push_str("  ACK"),
+            _ if shows_acks => line.push_str("  no ACK"),
+            _ => {}
+        }
+        if let Some(dbm) = air.signal_dbm {
+            line.push_str(&format!("  {dbm} dBm"));
+        }
+    }
+    Some(line)
+}
