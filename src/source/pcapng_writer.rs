@@ -48,7 +48,11 @@ impl<W: Write> PcapngWriter<W> {
         write_block(&mut out, SHB, &shb)?;
 
         let mut idb = Vec::with_capacity(32);
-        idb.extend_from_slice(&linktype.0.to_ne_bytes());
+        // LINKTYPE_ values are 16 bits in an IDB.
+        let linktype = u16::try_from(linktype.0).map_err(|_| {
+            io::Error::new(io::ErrorKind::InvalidInput, "link type does not fit pcapng")
+        })?;
+        idb.extend_from_slice(&linktype.to_ne_bytes());
         idb.extend_from_slice(&0u16.to_ne_bytes()); // reserved
         idb.extend_from_slice(&SNAPLEN.to_ne_bytes());
         push_option(&mut idb, IF_NAME, interface.as_bytes());
@@ -139,6 +143,11 @@ mod tests {
         assert_eq!(writer.frames(), 2);
         let bytes = writer.into_inner();
         assert_eq!(bytes.len() % 4, 0);
+        // The IDB starts after the 52-byte SHB: link type 1 in 16 bits,
+        // then 16 reserved bits, then the snap length.
+        assert_eq!(bytes[60..62], 1u16.to_ne_bytes());
+        assert_eq!(bytes[62..64], [0, 0]);
+        assert_eq!(bytes[64..68], SNAPLEN.to_ne_bytes());
         let dir = std::env::temp_dir().join(format!("wpadiag-pcapng-w-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("w.pcapng");

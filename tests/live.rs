@@ -1,0 +1,393 @@
+//! `wpadiag live` on a veth pair: the EAPOL frames of a project capture are
+//! replayed into one end with their original timing (and 20 times faster),
+//! `wpadiag live` captures on the other end, and its verdict must equal
+//! `wpadiag analyze` on the same capture; so must `analyze` on the pcapng
+//! that `live --write` wrote.
+//!
+//! Needs root (creating interfaces, packet sockets) and `ip` (iproute2);
+//! otherwise each test prints why and returns. A radiotap stream cannot be
+//! replayed this way: veth is always Ethernet (ARPHRD_ETHER), and a monitor
+//! interface needs a Wi-Fi driver (mac80211_hwsim is not loadable here).
+
+mod util;
+
+use std::io::{BufRead, BufReader};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use nix::sys::socket::{self, AddressFamily, LinkAddr, SockFlag, SockType, SockaddrLike};
+use serde_json::Value;
+use wpadiag::source::CaptureReader;
+
+/// Why the live tests cannot run here, if they cannot.
+fn skip_reason() -> Option<String> {
+    let uid = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
+        });
+    if uid.as_deref() != Some("0") {
+        return Some("not root: creating a veth pair needs CAP_NET_ADMIN".to_string());
+    }
+    match Command::new("ip").arg("-V").output() {
+        Ok(out) if out.status.success() => None,
+        _ => Some("`ip` (iproute2) is not installed".to_string()),
+    }
+}
+
+/// A veth pair, deleted on drop (deleting one end deletes both).
+struct Veth {
+    a: String,
+    b: String,
+}
+
+impl Veth {
+    fn create() -> Option<Veth> {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let id = format!("wpd{}x{n}", std::process::id() % 100_000);
+        let veth = Veth {
+            a: format!("{id}a"),
+            b: format!("{id}b"),
+        };
+        let ok = ip(&[
+            "link", "add", &veth.a, "type", "veth", "peer", "name", &veth.b,
+        ]);
+        if !ok {
+            eprintln!("skipped: `ip link add ... type veth` failed (no veth support?)");
+            return None;
+        }
+        assert!(ip(&["link", "set", &veth.a, "up"]));
+        assert!(ip(&["link", "set", &veth.b, "up"]));
+        // Until linkwatch has activated the qdisc (operstate "up"), a veth
+        // drops what is sent on it: wait, or the first frame may be lost.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while [&veth.a, &veth.b].iter().any(|name| {
+            std::fs::read_to_string(format!("/sys/class/net/{name}/operstate"))
+                .map_or(true, |s| s.trim() != "up")
+        }) {
+            assert!(Instant::now() < deadline, "veth pair did not come up");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Some(veth)
+    }
+}
+
+impl Drop for Veth {
+    fn drop(&mut self) {
+        ip(&["link", "del", &self.a]);
+    }
+}
+
+fn ip(args: &[&str]) -> bool {
+    Command::new("ip")
+        .args(args)
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// A packet socket that sends on `iface` and receives nothing (protocol 0).
+fn sender(iface: &str) -> OwnedFd {
+    let index = nix::net::if_::if_nametoindex(iface).expect("interface index");
+    let fd = socket::socket(
+        AddressFamily::Packet,
+        SockType::Raw,
+        SockFlag::SOCK_CLOEXEC,
+        None,
+    )
+    .expect("packet socket");
+    let raw = nix::libc::sockaddr_ll {
+        sll_family: nix::libc::AF_PACKET as u16,
+        sll_protocol: 0,
+        sll_ifindex: index as i32,
+        sll_hatype: 0,
+        sll_pkttype: 0,
+        sll_halen: 0,
+        sll_addr: [0; 8],
+    };
+    let len = std::mem::size_of::<nix::libc::sockaddr_ll>() as nix::libc::socklen_t;
+    // SAFETY: `raw` is an initialised sockaddr_ll of exactly `len` bytes,
+    // alive for the call; from_raw copies it.
+    let addr =
+        unsafe { LinkAddr::from_raw((&raw const raw).cast::<nix::libc::sockaddr>(), Some(len)) }
+            .expect("sockaddr_ll");
+    socket::bind(fd.as_raw_fd(), &addr).expect("bind sender");
+    fd
+}
+
+fn frames_of(path: &Path) -> Vec<(f64, Vec<u8>)> {
+    let mut reader = CaptureReader::open(path).expect("open capture");
+    let mut frames = Vec::new();
+    while let Some(record) = reader.next_record() {
+        let record = record.expect("record");
+        frames.push((record.time, record.data.to_vec()));
+    }
+    frames
+}
+
+struct LiveRun {
+    report: Value,
+    /// Seconds from sending each frame to its event line on stderr.
+    latencies: Vec<f64>,
+    stderr: Vec<String>,
+}
+
+/// Runs `wpadiag live` on one end, replays `capture` into the other at
+/// `speed` times its original pace, and returns the live report.
+fn replay(veth: &Veth, capture: &Path, speed: f64, write: &Path, extra: &[&str]) -> LiveRun {
+    let frames = frames_of(capture);
+    let span = frames.last().map_or(0.0, |f| f.0) - frames.first().map_or(0.0, |f| f.0);
+    let count = frames.len().to_string();
+    let duration = format!("{:.1}", span / speed + 10.0);
+    let mut args = vec![
+        "live",
+        veth.b.as_str(),
+        "--format",
+        "json",
+        "--count",
+        &count,
+        "--duration",
+        &duration,
+        "--write",
+    ];
+    let write_arg = write.to_str().expect("utf-8 temp path").to_string();
+    args.push(&write_arg);
+    args.extend_from_slice(extra);
+    let mut child = Command::new(util::bin())
+        .args(&args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("WPADIAG_PASSPHRASE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn wpadiag live");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = mpsc::channel::<(Instant, String)>();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send((Instant::now(), line)).is_err() {
+                break;
+            }
+        }
+    });
+    let mut lines: Vec<(Instant, String)> = Vec::new();
+    // Wait until the socket is bound.
+    loop {
+        let (at, line) = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("wpadiag live did not start");
+        let ready = line.contains("capturing on");
+        lines.push((at, line));
+        if ready {
+            break;
+        }
+    }
+    let fd = sender(&veth.a);
+    let t0 = frames.first().map_or(0.0, |f| f.0);
+    let start = Instant::now();
+    let mut sent = Vec::new();
+    for (time, data) in &frames {
+        let due = start + Duration::from_secs_f64(((time - t0) / speed).max(0.0));
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
+        sent.push(Instant::now());
+        let n = socket::send(fd.as_raw_fd(), data, socket::MsgFlags::empty()).expect("send");
+        assert_eq!(n, data.len());
+    }
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut stdout, &mut out).expect("read stdout");
+    let status = child.wait().expect("wait");
+    reader.join().expect("stderr reader");
+    lines.extend(rx.try_iter());
+    let stderr: Vec<String> = lines.iter().map(|(_, l)| l.clone()).collect();
+    assert!(
+        matches!(status.code(), Some(0 | 1)),
+        "wpadiag live exited with {status}; stderr:\n{}",
+        stderr.join("\n")
+    );
+    let report: Value = serde_json::from_slice(&out).unwrap_or_else(|err| {
+        panic!(
+            "live report is not JSON ({err}); stderr:\n{}",
+            stderr.join("\n")
+        )
+    });
+    let event_times: Vec<Instant> = lines
+        .iter()
+        .filter(|(_, l)| l.contains("EAPOL-Key"))
+        .map(|(at, _)| *at)
+        .collect();
+    assert_eq!(
+        event_times.len(),
+        frames.len(),
+        "one event line per replayed EAPOL-Key frame; stderr:\n{}",
+        stderr.join("\n")
+    );
+    let latencies = sent
+        .iter()
+        .zip(&event_times)
+        .map(|(s, e)| e.saturating_duration_since(*s).as_secs_f64())
+        .collect();
+    LiveRun {
+        report,
+        latencies,
+        stderr,
+    }
+}
+
+/// What must not differ between live and offline: the verdicts and, per
+/// attempt, its message counts and verdict.
+fn essence(report: &Value) -> Value {
+    let links: Vec<Value> = report["links"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .map(|link| {
+            serde_json::json!({
+                "bssid": link["bssid"],
+                "sta": link["sta"],
+                "verdict": link["verdict"],
+                "confidence": link["confidence"],
+                "findings": link["findings"].as_array().map(|f| f.iter().map(|f| f["id"].clone()).collect::<Vec<_>>()),
+                "attempts": link["attempts"],
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "verdict": report["verdict"],
+        "exit_status": report["exit_status"],
+        "links": links,
+    })
+}
+
+fn analyze(path: &Path, extra: &[&str]) -> Value {
+    let mut args = vec![
+        "analyze",
+        path.to_str().expect("utf-8 path"),
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    util::json(&util::run(&args))
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wpadiag-live-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir.join(name)
+}
+
+fn percentile(values: &[f64], p: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(index).copied().unwrap_or(f64::NAN)
+}
+
+fn check_capture(file: &str, speed: f64, extra: &[&str], expected_verdict: &str) {
+    if let Some(reason) = skip_reason() {
+        eprintln!("skipped: {reason}");
+        return;
+    }
+    let Some(veth) = Veth::create() else { return };
+    let capture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("captures")
+        .join(file);
+    let written = temp(&format!("{file}-{speed}x.pcapng"));
+    let run = replay(&veth, &capture, speed, &written, extra);
+    drop(veth);
+    let offline = analyze(&capture, extra);
+    assert_eq!(offline["verdict"], expected_verdict);
+    assert_eq!(
+        essence(&run.report),
+        essence(&offline),
+        "live differs from analyze; stderr:\n{}",
+        run.stderr.join("\n")
+    );
+    // The written file reads back with the same findings.
+    let reread = analyze(&written, extra);
+    assert_eq!(essence(&reread), essence(&offline));
+    let frames = frames_of(&capture);
+    let rewritten = frames_of(&written);
+    assert_eq!(rewritten.len(), frames.len());
+    for ((_, original), (_, copy)) in frames.iter().zip(&rewritten) {
+        assert_eq!(original, copy);
+    }
+    if let Ok(out) = Command::new("tshark")
+        .args([
+            "-r",
+            written.to_str().expect("path"),
+            "-T",
+            "fields",
+            "-e",
+            "frame.number",
+        ])
+        .output()
+    {
+        assert!(
+            out.status.success(),
+            "tshark could not read the written pcapng"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).lines().count(),
+            frames.len()
+        );
+    } else {
+        eprintln!("tshark not installed: written pcapng checked with wpadiag only");
+    }
+    eprintln!(
+        "latency {file} at {speed}x, frame sent -> event line: median {:.2} ms, max {:.2} ms over {} frames",
+        percentile(&run.latencies, 0.5) * 1e3,
+        percentile(&run.latencies, 1.0) * 1e3,
+        run.latencies.len()
+    );
+    let _ = std::fs::remove_file(&written);
+}
+
+#[test]
+fn psk_mismatch_live_equals_analyze() {
+    check_capture("psk-mismatch-ethernet.pcap", 1.0, &[], "ap-ignored-m2");
+}
+
+#[test]
+fn psk_mismatch_live_at_20x_equals_analyze() {
+    check_capture("psk-mismatch-ethernet.pcap", 20.0, &[], "ap-ignored-m2");
+}
+
+#[test]
+fn psk_mismatch_live_with_key_equals_analyze() {
+    check_capture(
+        "psk-mismatch-ethernet.pcap",
+        20.0,
+        &[
+            "--ssid",
+            "Corner Bakery",
+            "--psk",
+            PSK_CORNER_BAKERY,
+            "--no-typo-search",
+        ],
+        "ap-ignored-m2",
+    );
+}
+
+#[test]
+fn handshake_ok_live_equals_analyze() {
+    check_capture("handshake-ok-ethernet.pcap", 1.0, &[], "handshake-ok");
+}
+
+#[test]
+fn handshake_ok_live_at_20x_equals_analyze() {
+    check_capture("handshake-ok-ethernet.pcap", 20.0, &[], "handshake-ok");
+}
+
+/// wpa_passphrase 'Corner Bakery' 'sourdough&Rye#2210'
+const PSK_CORNER_BAKERY: &str = "0365de1d0dc22c9f9cd4b06aa425421e49e9b9f7ad913c7ea4cc22c257e93bb3";
