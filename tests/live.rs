@@ -141,22 +141,37 @@ struct LiveRun {
 
 /// Runs `wpadiag live` on one end, replays `capture` into the other at
 /// `speed` times its original pace, and returns the live report.
-fn replay(veth: &Veth, capture: &Path, speed: f64, write: &Path, extra: &[&str]) -> LiveRun {
-    let frames = frames_of(capture);
+/// How a replay ends.
+#[derive(Clone, Copy, PartialEq)]
+enum Stop {
+    /// `--count` = the number of frames.
+    Count,
+    /// The frames' own end (`--until done` in `extra`).
+    Itself,
+    /// Only the first N frames, then SIGINT.
+    InterruptAfter(usize),
+}
+
+fn replay(
+    veth: &Veth,
+    capture: &Path,
+    speed: f64,
+    write: &Path,
+    extra: &[&str],
+    stop: Stop,
+) -> LiveRun {
+    let mut frames = frames_of(capture);
+    if let Stop::InterruptAfter(n) = stop {
+        frames.truncate(n);
+    }
     let span = frames.last().map_or(0.0, |f| f.0) - frames.first().map_or(0.0, |f| f.0);
     let count = frames.len().to_string();
     let duration = format!("{:.1}", span / speed + 10.0);
-    let mut args = vec![
-        "live",
-        veth.b.as_str(),
-        "--format",
-        "json",
-        "--count",
-        &count,
-        "--duration",
-        &duration,
-        "--write",
-    ];
+    let mut args = vec!["live", veth.b.as_str(), "--format", "json"];
+    if stop == Stop::Count {
+        args.extend_from_slice(&["--count", &count]);
+    }
+    args.extend_from_slice(&["--duration", &duration, "--write"]);
     let write_arg = write.to_str().expect("utf-8 temp path").to_string();
     args.push(&write_arg);
     args.extend_from_slice(extra);
@@ -202,6 +217,17 @@ fn replay(veth: &Veth, capture: &Path, speed: f64, write: &Path, extra: &[&str])
         sent.push(Instant::now());
         let n = socket::send(fd.as_raw_fd(), data, socket::MsgFlags::empty()).expect("send");
         assert_eq!(n, data.len());
+    }
+    if stop != Stop::Count && stop != Stop::Itself {
+        // Let the last frame be seen, then Ctrl-C.
+        std::thread::sleep(Duration::from_millis(300));
+        let pid = child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-INT", &pid])
+                .status()
+                .is_ok_and(|s| s.success())
+        );
     }
     let mut stdout = child.stdout.take().expect("stdout");
     let mut out = Vec::new();
@@ -293,17 +319,22 @@ fn percentile(values: &[f64], p: f64) -> f64 {
     sorted.get(index).copied().unwrap_or(f64::NAN)
 }
 
-fn check_capture(file: &str, speed: f64, extra: &[&str], expected_verdict: &str) {
+fn check_capture(
+    file: &str,
+    speed: f64,
+    extra: &[&str],
+    expected_verdict: &str,
+) -> Option<LiveRun> {
     if let Some(reason) = skip_reason() {
         eprintln!("skipped: {reason}");
-        return;
+        return None;
     }
-    let Some(veth) = Veth::create() else { return };
+    let veth = Veth::create()?;
     let capture = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("captures")
         .join(file);
     let written = temp(&format!("{file}-{speed}x.pcapng"));
-    let run = replay(&veth, &capture, speed, &written, extra);
+    let run = replay(&veth, &capture, speed, &written, extra, Stop::Count);
     drop(veth);
     let offline = analyze(&capture, extra);
     assert_eq!(offline["verdict"], expected_verdict);
@@ -351,6 +382,7 @@ fn check_capture(file: &str, speed: f64, extra: &[&str], expected_verdict: &str)
         run.latencies.len()
     );
     let _ = std::fs::remove_file(&written);
+    Some(run)
 }
 
 #[test]
@@ -387,6 +419,137 @@ fn handshake_ok_live_equals_analyze() {
 #[test]
 fn handshake_ok_live_at_20x_equals_analyze() {
     check_capture("handshake-ok-ethernet.pcap", 20.0, &[], "handshake-ok");
+}
+
+#[test]
+fn ctrl_c_leaves_a_readable_pcapng_and_a_report() {
+    if let Some(reason) = skip_reason() {
+        eprintln!("skipped: {reason}");
+        return;
+    }
+    let Some(veth) = Veth::create() else { return };
+    let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/psk-mismatch-ethernet.pcap");
+    let written = temp("interrupted.pcapng");
+    // The first attempt only: four M1/M2 exchanges, 3 s of capture at 1x.
+    let run = replay(&veth, &capture, 1.0, &written, &[], Stop::InterruptAfter(8));
+    drop(veth);
+    assert!(
+        run.stderr
+            .iter()
+            .any(|l| l.contains("interrupted: 8 frames captured, 8 written")),
+        "{}",
+        run.stderr.join("\n")
+    );
+    let attempts = run.report["links"][0]["attempts"]
+        .as_array()
+        .expect("attempts")
+        .clone();
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(attempts[0]["m1"], 4);
+    assert_eq!(attempts[0]["m2"], 4);
+    assert_eq!(attempts[0]["verdict"], "ap-ignored-m2");
+    let reread = analyze(&written, &[]);
+    assert_eq!(essence(&reread), essence(&run.report));
+    assert_eq!(frames_of(&written).len(), 8);
+    if let Ok(out) = Command::new("tshark")
+        .args([
+            "-r",
+            written.to_str().expect("path"),
+            "-T",
+            "fields",
+            "-e",
+            "eapol.keydes.replay_counter",
+        ])
+        .output()
+    {
+        assert!(out.status.success());
+        let counters: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect();
+        assert_eq!(counters, ["1", "1", "2", "2", "3", "3", "4", "4"]);
+    }
+    let _ = std::fs::remove_file(&written);
+}
+
+#[test]
+fn until_done_stops_when_the_handshake_completes() {
+    if let Some(reason) = skip_reason() {
+        eprintln!("skipped: {reason}");
+        return;
+    }
+    let Some(veth) = Veth::create() else { return };
+    let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/handshake-ok-ethernet.pcap");
+    let written = temp("until-done.pcapng");
+    let started = Instant::now();
+    let run = replay(
+        &veth,
+        &capture,
+        1.0,
+        &written,
+        &["--until", "done"],
+        Stop::Itself,
+    );
+    drop(veth);
+    // --duration is the capture's span + 10 s: stopping well before it
+    // means --until done stopped the capture.
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        run.stderr
+            .iter()
+            .any(|l| l.contains("the handshake ended (--until done): 4 frames captured")),
+        "{}",
+        run.stderr.join("\n")
+    );
+    assert_eq!(run.report["verdict"], "handshake-ok");
+    assert_eq!(run.report["exit_status"], 0);
+    let _ = std::fs::remove_file(&written);
+}
+
+#[test]
+fn without_privileges_it_names_the_fix() {
+    if let Some(reason) = skip_reason() {
+        eprintln!("skipped: {reason}");
+        return;
+    }
+    if Command::new("setpriv").arg("--version").output().is_err() {
+        eprintln!("skipped: setpriv (util-linux) is not installed");
+        return;
+    }
+    let Some(veth) = Veth::create() else { return };
+    let written = temp("never.pcapng");
+    let out = Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+        ])
+        .arg(util::bin())
+        .args(["live", &veth.b, "--duration", "1", "--write"])
+        .arg(&written)
+        .output()
+        .expect("run setpriv");
+    drop(veth);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.starts_with("setpriv:") {
+        eprintln!("skipped: nobody cannot run the test binary here: {stderr}");
+        return;
+    }
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr.trim(),
+        "wpadiag: capturing needs CAP_NET_RAW: run with sudo, or once \
+         `sudo setcap cap_net_raw,cap_net_admin+ep $(command -v wpadiag)`"
+    );
+    assert!(out.stdout.is_empty());
+    // Nothing was touched: the output file was never created.
+    assert!(!written.exists());
 }
 
 /// wpa_passphrase 'Corner Bakery' 'sourdough&Rye#2210'

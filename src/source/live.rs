@@ -183,7 +183,7 @@ impl LiveCapture {
     /// Waits up to [`RECV_TIMEOUT`] for a frame. `Ok(None)`: nothing came
     /// (or a signal interrupted the wait), look at the stop flag and call
     /// again.
-    pub fn next(&mut self) -> io::Result<Option<LivePacket<'_>>> {
+    pub fn recv(&mut self) -> io::Result<Option<LivePacket<'_>>> {
         let (len, original_len, stamp) = {
             let mut iov = [IoSliceMut::new(&mut self.buffer)];
             let received = socket::recvmsg::<()>(

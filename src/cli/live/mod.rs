@@ -222,7 +222,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             stop_reason = "--count reached";
             break;
         }
-        let packet = match capture.next() {
+        let packet = match capture.recv() {
             Ok(Some(packet)) => packet,
             Ok(None) => {
                 if last_frame.elapsed() >= ACK_WAIT {
