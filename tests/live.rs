@@ -440,6 +440,18 @@ fn ctrl_c_leaves_a_readable_pcapng_and_a_report() {
         "{}",
         run.stderr.join("\n")
     );
+    let first = run
+        .stderr
+        .iter()
+        .find(|l| l.contains("EAPOL-Key"))
+        .expect("an event line");
+    assert!(
+        first.ends_with(
+            "EAPOL-Key 1/4       02:00:00:00:00:00 -> 02:00:00:00:01:00  AP->STA  replay counter 1"
+        ),
+        "{first:?}"
+    );
+    assert!(first.trim_start().starts_with("0.000000"), "{first:?}");
     let attempts = run.report["links"][0]["attempts"]
         .as_array()
         .expect("attempts")
@@ -508,6 +520,41 @@ fn until_done_stops_when_the_handshake_completes() {
     assert_eq!(run.report["verdict"], "handshake-ok");
     assert_eq!(run.report["exit_status"], 0);
     let _ = std::fs::remove_file(&written);
+}
+
+#[test]
+fn an_empty_managed_capture_is_explained() {
+    if let Some(reason) = skip_reason() {
+        eprintln!("skipped: {reason}");
+        return;
+    }
+    let Some(veth) = Veth::create() else { return };
+    let out = util::run(&[
+        "live",
+        &veth.b,
+        "--duration",
+        "0.5",
+        "--ssid",
+        "Library-2F",
+        "--format",
+        "json",
+    ]);
+    drop(veth);
+    let report = util::json(&out);
+    assert_eq!(report["verdict"], "no-handshake");
+    let limits = report["inputs"][0]["limits"].as_array().expect("limits");
+    assert!(
+        limits.iter().any(|l| {
+            let l = l.as_str().unwrap_or_default();
+            l.contains("nl80211's control port") && l.contains("monitor interface")
+        }),
+        "{limits:?}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--duration reached: 0 frames captured"),
+        "{stderr}"
+    );
 }
 
 #[test]
