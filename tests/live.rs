@@ -558,6 +558,64 @@ fn an_empty_managed_capture_is_explained() {
 }
 
 #[test]
+fn wpa_ctrl_events_are_shown_and_merged() {
+    use std::os::unix::net::UnixDatagram;
+    if let Some(reason) = skip_reason() {
+        eprintln!("skipped: {reason}");
+        return;
+    }
+    let Some(veth) = Veth::create() else { return };
+    // A stand-in for wpa_supplicant's control interface.
+    let server_path = temp("wlan-ctrl");
+    let _ = std::fs::remove_file(&server_path);
+    let server = UnixDatagram::bind(&server_path).expect("bind control socket");
+    let daemon = std::thread::spawn(move || {
+        let mut buf = [0u8; 64];
+        let (n, peer) = server.recv_from(&mut buf).expect("ATTACH");
+        assert_eq!(buf.get(..n), Some(&b"ATTACH"[..]));
+        let peer = peer.as_pathname().expect("client path").to_path_buf();
+        server.send_to(b"OK\n", &peer).expect("reply");
+        server
+            .send_to(
+                b"<3>CTRL-EVENT-DISCONNECTED bssid=02:00:00:00:00:00 reason=15",
+                &peer,
+            )
+            .expect("event");
+        let (n, _) = server.recv_from(&mut buf).expect("DETACH");
+        buf.get(..n).map(<[u8]>::to_vec)
+    });
+    let out = util::run(&[
+        "live",
+        &veth.b,
+        "--duration",
+        "1",
+        "--format",
+        "json",
+        "--wpa-ctrl",
+        server_path.to_str().expect("path"),
+    ]);
+    drop(veth);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .contains("wpa_supplicant: CTRL-EVENT-DISCONNECTED bssid=02:00:00:00:00:00 reason=15"),
+        "{stderr}"
+    );
+    assert_eq!(
+        daemon.join().expect("daemon").as_deref(),
+        Some(&b"DETACH"[..])
+    );
+    let report = util::json(&out);
+    let inputs = report["inputs"].as_array().expect("inputs");
+    assert_eq!(inputs.len(), 2);
+    assert_eq!(
+        inputs[1]["description"],
+        "wpa_supplicant control interface events, 1 messages, 1 recognized"
+    );
+    let _ = std::fs::remove_file(&server_path);
+}
+
+#[test]
 fn without_privileges_it_names_the_fix() {
     if let Some(reason) = skip_reason() {
         eprintln!("skipped: {reason}");

@@ -12,6 +12,7 @@ pub mod live;
 pub mod log;
 pub mod pcapng_writer;
 pub mod supplicant_conf;
+pub mod wpa_ctrl;
 
 use std::{io::Read, path::Path, path::PathBuf};
 

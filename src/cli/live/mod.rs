@@ -22,6 +22,7 @@ use wpadiag::{
         self, Event, EventKind, Observer, Timeline,
         event::Ssid,
         from_frame::FrameIngest,
+        from_log::LogAssembler,
         keycheck::KeyInput,
         timeline::{Input, InputKind},
     },
@@ -29,6 +30,7 @@ use wpadiag::{
     source::{
         live::{self, LiveCapture},
         pcapng_writer::PcapngWriter,
+        wpa_ctrl::WpaCtrl,
     },
     wire::LinkType,
 };
@@ -45,8 +47,7 @@ use wpadiag::{
 /// Needs CAP_NET_RAW: run with sudo, or once
 /// `sudo setcap cap_net_raw,cap_net_admin+ep $(command -v wpadiag)`.
 /// Not yet supported: --monitor (creating a monitor interface through
-/// nl80211; create one with `iw dev wlan0 interface add mon0 type monitor`)
-/// and --wpa-ctrl (wpa_supplicant's control socket events).
+/// nl80211; create one with `iw dev wlan0 interface add mon0 type monitor`).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
@@ -104,7 +105,8 @@ pub struct Args {
     #[arg(long)]
     pub no_typo_search: bool,
 
-    /// wpa_supplicant's control socket to merge CTRL-EVENT-* lines from (not yet supported).
+    /// wpa_supplicant's control socket (e.g. /var/run/wpa_supplicant/wlan0):
+    /// its CTRL-EVENT-* messages are shown and merged into the timeline.
     #[arg(long, value_name = "PATH")]
     pub wpa_ctrl: Option<PathBuf>,
 
@@ -130,11 +132,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         anyhow::bail!(
             "--monitor is not yet supported: create a monitor interface with \
              `iw dev IFACE interface add mon0 type monitor` and run wpadiag live on mon0"
-        );
-    }
-    if args.wpa_ctrl.is_some() {
-        anyhow::bail!(
-            "--wpa-ctrl is not yet supported: run wpa_supplicant with -dd -t and give its log to `wpadiag analyze`"
         );
     }
     let plan = live::plan(&args.interface)?;
@@ -173,6 +170,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     .with_context(|| format!("writing {}", path.display()))?,
             )
         }
+        None => None,
+    };
+
+    let mut ctrl = match &args.wpa_ctrl {
+        Some(path) => Some(CtrlEvents::start(path)?),
         None => None,
     };
 
@@ -221,6 +223,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if args.count.is_some_and(|n| frames >= n) {
             stop_reason = "--count reached";
             break;
+        }
+        if let Some(ctrl) = &mut ctrl {
+            ctrl.drain(&mut epoch);
         }
         let packet = match capture.recv() {
             Ok(Some(packet)) => packet,
@@ -273,6 +278,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     let (events, stats) = ingest.finish();
+    let ctrl_input = ctrl.map(|mut ctrl| {
+        ctrl.drain(&mut epoch);
+        ctrl.finish()
+    });
     // Lines not shown yet (a frame still waiting for its ACK).
     if let Some(rest) = events.get(seen.len()..) {
         show(rest, &mut epoch, &namer, stats.acks > 0);
@@ -297,6 +306,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         events,
     );
+    let mut ctrl_summary = None;
+    if let Some((input, events, summary)) = ctrl_input {
+        timeline.add(input, events);
+        ctrl_summary = Some(summary);
+    }
     timeline.finish();
     let mut analyses = handshake::analyze(&timeline, user_ssid.as_ref());
     if let Some(cache) = &mut cache {
@@ -345,7 +359,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             stats.bad_fcs
         ));
     }
-    let inputs = vec![InputSummary {
+    let mut inputs = vec![InputSummary {
         name: format!("live:{}", args.interface),
         description: format!(
             "live capture on {}, {} ({}), {} records, {} EAPOL-Key frames{}",
@@ -359,6 +373,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         limits,
         skipped,
     }];
+    inputs.extend(ctrl_summary);
     let output = Output {
         format: args.format,
         color: args.color,
@@ -546,4 +561,105 @@ fn event_line(
         }
     }
     Some(line)
+}
+
+/// wpa_supplicant's control-interface events, received on a thread (so
+/// each gets its own arrival time) and fed to the log decoder.
+struct CtrlEvents {
+    path: PathBuf,
+    interface: String,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    events: std::sync::mpsc::Receiver<(u64, String)>,
+    assembler: LogAssembler,
+    lines: u64,
+}
+
+impl CtrlEvents {
+    fn start(path: &std::path::Path) -> anyhow::Result<CtrlEvents> {
+        let ctrl = WpaCtrl::attach(path)
+            .with_context(|| format!("attaching to the control interface {}", path.display()))?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread_stop = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            while !thread_stop.load(Ordering::Relaxed) {
+                match ctrl.next_event(live::RECV_TIMEOUT) {
+                    Ok(Some(text)) => {
+                        if tx.send((live::now_ns(), text)).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(_) => break,
+                }
+            }
+        });
+        // The socket is named after the interface; the log decoder takes a
+        // line prefix for an interface name only if it looks like one
+        // (a letter first, a digit somewhere).
+        let interface = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| {
+                (1..=15).contains(&n.len())
+                    && n.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+                    && n.bytes().any(|b| b.is_ascii_digit())
+                    && n.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            })
+            .unwrap_or_else(|| "wlan0".to_string());
+        Ok(CtrlEvents {
+            path: path.to_path_buf(),
+            interface,
+            stop,
+            thread: Some(thread),
+            events: rx,
+            // Input 1: the capture is input 0.
+            assembler: LogAssembler::new(1),
+            lines: 0,
+        })
+    }
+
+    /// Feeds and shows the events received so far.
+    fn drain(&mut self, epoch: &mut Option<f64>) {
+        while let Ok((time_ns, text)) = self.events.try_recv() {
+            let time = time_ns as f64 / 1e9;
+            self.lines += 1;
+            // The form of `wpa_supplicant -t` lines, which the log decoder reads.
+            let line = format!("{time:.6}: {}: {text}", self.interface);
+            self.assembler.push(self.lines, &line);
+            let start = *epoch.get_or_insert(time);
+            eprintln!("{:>11.6}  wpa_supplicant: {text}", time - start);
+        }
+    }
+
+    /// Stops the thread (detaching) and returns the input for the timeline.
+    fn finish(mut self) -> (Input, Vec<Event>, InputSummary) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        let name = format!("wpa_ctrl:{}", self.path.display());
+        let (events, stats) = self.assembler.finish();
+        let summary = InputSummary {
+            name: name.clone(),
+            description: format!(
+                "wpa_supplicant control interface events, {} messages, {} recognized",
+                stats.lines, stats.recognized
+            ),
+            limits: vec![
+                "control interface events say what the station concluded, not the frames behind it"
+                    .to_string(),
+            ],
+            skipped: Vec::new(),
+        };
+        let input = Input {
+            name,
+            kind: InputKind::Log {
+                observer: Observer::Station,
+            },
+        };
+        (input, events, summary)
+    }
 }
