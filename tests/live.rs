@@ -657,5 +657,71 @@ fn without_privileges_it_names_the_fix() {
     assert!(!written.exists());
 }
 
+/// The radiotap path of `LiveCapture` and the streaming ingest, without
+/// root and without Wi-Fi hardware: a datagram socket pair stands in for
+/// the packet socket of a monitor interface (veth cannot carry radiotap).
+#[test]
+fn radiotap_frames_through_live_capture_give_the_offline_verdict() {
+    use std::os::unix::net::UnixDatagram;
+    use wpadiag::handshake::{self, Timeline, from_frame::FrameIngest, timeline};
+    use wpadiag::source::live::LiveCapture;
+    use wpadiag::wire::LinkType;
+
+    let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/handshake-ok-radiotap.pcap");
+    let frames = frames_of(&capture);
+    let (feed, end) = UnixDatagram::pair().expect("socket pair");
+    let mut live = LiveCapture::new(OwnedFd::from(end), LinkType::RADIOTAP).expect("live capture");
+    let mut ingest = FrameIngest::new(0);
+    let mut shown = 0;
+    let mut number = 0u64;
+    for (_, data) in &frames {
+        feed.send(data).expect("send");
+        let packet = live.recv().expect("recv").expect("a frame");
+        assert_eq!(packet.data, &data[..]);
+        assert_eq!(packet.original_len, data.len());
+        number += 1;
+        let time = packet.time();
+        ingest.push(number, time, LinkType::RADIOTAP, packet.data);
+        shown += ingest.take_new(true).len();
+    }
+    // Nothing more: the receive times out instead of blocking forever.
+    let started = Instant::now();
+    assert!(live.recv().expect("recv").is_none());
+    assert!(started.elapsed() < Duration::from_secs(2));
+    shown += ingest.take_new(false).len();
+    let (events, stats) = ingest.finish();
+    assert_eq!(shown, events.len());
+    let offline = analyze(&capture, &[]);
+    assert_eq!(offline["verdict"], "handshake-ok");
+    let mut timeline = Timeline::default();
+    timeline.add(
+        timeline::Input {
+            name: "live".to_string(),
+            kind: timeline::InputKind::Capture {
+                linktypes: vec![LinkType::RADIOTAP],
+                shows_acks: stats.acks > 0,
+            },
+        },
+        events,
+    );
+    timeline.finish();
+    let analyses = handshake::analyze(&timeline, None);
+    let diagnosis = wpadiag::diagnose::diagnose(&timeline, &analyses);
+    assert_eq!(diagnosis.verdict(), "handshake-ok");
+    assert_eq!(
+        analyses.len(),
+        offline["links"].as_array().map_or(0, Vec::len)
+    );
+    let offline_m = &offline["links"][0]["attempts"][0];
+    let facts = &analyses[0].attempts;
+    assert_eq!(
+        facts.len(),
+        offline["links"][0]["attempts"]
+            .as_array()
+            .map_or(0, Vec::len)
+    );
+    assert_eq!(offline_m["m4"], 1);
+}
+
 /// wpa_passphrase 'Corner Bakery' 'sourdough&Rye#2210'
 const PSK_CORNER_BAKERY: &str = "0365de1d0dc22c9f9cd4b06aa425421e49e9b9f7ad913c7ea4cc22c257e93bb3";
