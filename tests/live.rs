@@ -122,6 +122,18 @@ fn sender(iface: &str) -> OwnedFd {
     fd
 }
 
+/// `wpadiag ARGS`, staying root even when the tests run under sudo.
+fn run_as_root(args: &[&str]) -> std::process::Output {
+    Command::new(util::bin())
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("WPADIAG_PASSPHRASE")
+        .env_remove("SUDO_UID")
+        .env_remove("SUDO_GID")
+        .output()
+        .expect("run wpadiag")
+}
+
 fn frames_of(path: &Path) -> Vec<(f64, Vec<u8>)> {
     let mut reader = CaptureReader::open(path).expect("open capture");
     let mut frames = Vec::new();
@@ -159,6 +171,7 @@ fn replay(
     write: &Path,
     extra: &[&str],
     stop: Stop,
+    env: &[(&str, &str)],
 ) -> LiveRun {
     let mut frames = frames_of(capture);
     if let Stop::InterruptAfter(n) = stop {
@@ -179,6 +192,9 @@ fn replay(
         .args(&args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("WPADIAG_PASSPHRASE")
+        .env_remove("SUDO_UID")
+        .env_remove("SUDO_GID")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -334,7 +350,7 @@ fn check_capture(
         .join("captures")
         .join(file);
     let written = temp(&format!("{file}-{speed}x.pcapng"));
-    let run = replay(&veth, &capture, speed, &written, extra, Stop::Count);
+    let run = replay(&veth, &capture, speed, &written, extra, Stop::Count, &[]);
     drop(veth);
     let offline = analyze(&capture, extra);
     assert_eq!(offline["verdict"], expected_verdict);
@@ -431,7 +447,15 @@ fn ctrl_c_leaves_a_readable_pcapng_and_a_report() {
     let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/psk-mismatch-ethernet.pcap");
     let written = temp("interrupted.pcapng");
     // The first attempt only: four M1/M2 exchanges, 3 s of capture at 1x.
-    let run = replay(&veth, &capture, 1.0, &written, &[], Stop::InterruptAfter(8));
+    let run = replay(
+        &veth,
+        &capture,
+        1.0,
+        &written,
+        &[],
+        Stop::InterruptAfter(8),
+        &[],
+    );
     drop(veth);
     assert!(
         run.stderr
@@ -494,6 +518,7 @@ fn until_done_stops_when_the_handshake_completes() {
     let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/handshake-ok-ethernet.pcap");
     let written = temp("until-done.pcapng");
     let started = Instant::now();
+    // As under `sudo`: once the socket is open, wpadiag goes on as the user.
     let run = replay(
         &veth,
         &capture,
@@ -501,6 +526,7 @@ fn until_done_stops_when_the_handshake_completes() {
         &written,
         &["--until", "done"],
         Stop::Itself,
+        &[("SUDO_UID", "65534"), ("SUDO_GID", "65534")],
     );
     drop(veth);
     // --duration is the capture's span + 10 s: stopping well before it
@@ -519,6 +545,16 @@ fn until_done_stops_when_the_handshake_completes() {
     );
     assert_eq!(run.report["verdict"], "handshake-ok");
     assert_eq!(run.report["exit_status"], 0);
+    assert!(
+        run.stderr
+            .iter()
+            .any(|l| l == "wpadiag: capture socket open; continuing as uid 65534 (SUDO_UID)"),
+        "{}",
+        run.stderr.join("\n")
+    );
+    let owner = std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(&written).expect("written"));
+    assert_eq!(owner, 65534, "the capture file is handed to the sudo user");
+    assert_eq!(frames_of(&written).len(), 4);
     let _ = std::fs::remove_file(&written);
 }
 
@@ -529,7 +565,7 @@ fn an_empty_managed_capture_is_explained() {
         return;
     }
     let Some(veth) = Veth::create() else { return };
-    let out = util::run(&[
+    let out = run_as_root(&[
         "live",
         &veth.b,
         "--duration",
@@ -584,7 +620,7 @@ fn wpa_ctrl_events_are_shown_and_merged() {
         let (n, _) = server.recv_from(&mut buf).expect("DETACH");
         buf.get(..n).map(<[u8]>::to_vec)
     });
-    let out = util::run(&[
+    let out = run_as_root(&[
         "live",
         &veth.b,
         "--duration",

@@ -47,6 +47,11 @@ impl WpaCtrl {
         Ok(ctrl)
     }
 
+    /// This end's socket file (removed on drop).
+    pub fn local_path(&self) -> &Path {
+        &self.local
+    }
+
     /// Waits up to `timeout` for one event; returns its text without the
     /// `<level>` prefix. `Ok(None)`: nothing came.
     pub fn next_event(&self, timeout: Duration) -> io::Result<Option<String>> {

@@ -161,21 +161,26 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let network_ssid = resolved.as_ref().and_then(|r| r.ssid.clone());
     let mut cache = resolved.map(|r| PmkCache::new(r.key));
 
-    let mut writer = match &args.write {
+    let file = match &args.write {
         Some(path) => {
-            let file =
-                File::create(path).with_context(|| format!("creating {}", path.display()))?;
-            Some(
-                PcapngWriter::new(BufWriter::new(file), plan.linktype, &args.interface)
-                    .with_context(|| format!("writing {}", path.display()))?,
-            )
+            Some(File::create(path).with_context(|| format!("creating {}", path.display()))?)
         }
         None => None,
     };
-
     let mut ctrl = match &args.wpa_ctrl {
         Some(path) => Some(CtrlEvents::start(path)?),
         None => None,
+    };
+    // Everything that needed root is open: under sudo, go on as the user.
+    if let Some(uid) = drop_root(file.as_ref(), ctrl.as_ref().map(|c| c.local.as_path()))? {
+        eprintln!("wpadiag: capture socket open; continuing as uid {uid} (SUDO_UID)");
+    }
+    let mut writer = match (file, &args.write) {
+        (Some(file), Some(path)) => Some(
+            PcapngWriter::new(BufWriter::new(file), plan.linktype, &args.interface)
+                .with_context(|| format!("writing {}", path.display()))?,
+        ),
+        _ => None,
     };
 
     let stop = Arc::new(AtomicBool::new(false));
@@ -382,6 +387,42 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     analyze::print_report(&timeline, &analyses, inputs, key_given, output)
 }
 
+/// Run through sudo, wpadiag needs root only to open the packet socket
+/// (and the files and control socket it opened since): then it becomes the
+/// user who ran sudo, as `tcpdump -Z` does, so decoding what anyone on the
+/// air can send runs unprivileged. What it created is handed to that user.
+/// Returns the uid it switched to, if it did.
+fn drop_root(
+    file: Option<&File>,
+    ctrl_socket: Option<&std::path::Path>,
+) -> anyhow::Result<Option<u32>> {
+    use nix::unistd::{Gid, Uid};
+    if !nix::unistd::geteuid().is_root() {
+        return Ok(None);
+    }
+    let id = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u32>().ok());
+    let (Some(uid), Some(gid)) = (id("SUDO_UID"), id("SUDO_GID")) else {
+        return Ok(None);
+    };
+    if uid == 0 {
+        return Ok(None);
+    }
+    let (user, group) = (Uid::from_raw(uid), Gid::from_raw(gid));
+    if let Some(file) = file {
+        nix::unistd::fchown(file, Some(user), Some(group))
+            .context("handing the capture file to the sudo user")?;
+    }
+    if let Some(path) = ctrl_socket {
+        nix::unistd::chown(path, Some(user), Some(group))
+            .context("handing the control socket to the sudo user")?;
+    }
+    // Groups first, uid last: after setuid there is no way back.
+    nix::unistd::setgroups(&[group]).context("dropping supplementary groups")?;
+    nix::unistd::setgid(group).context("switching to SUDO_GID")?;
+    nix::unistd::setuid(user).context("switching to SUDO_UID")?;
+    Ok(Some(uid))
+}
+
 /// Re-runs the diagnosis on the events so far; prints each certain finding
 /// the first time it appears. Returns whether a link's handshake completed
 /// or certainly failed.
@@ -567,6 +608,8 @@ fn event_line(
 /// each gets its own arrival time) and fed to the log decoder.
 struct CtrlEvents {
     path: PathBuf,
+    /// This end's socket file.
+    local: PathBuf,
     interface: String,
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -579,6 +622,7 @@ impl CtrlEvents {
     fn start(path: &std::path::Path) -> anyhow::Result<CtrlEvents> {
         let ctrl = WpaCtrl::attach(path)
             .with_context(|| format!("attaching to the control interface {}", path.display()))?;
+        let local = ctrl.local_path().to_path_buf();
         let stop = Arc::new(AtomicBool::new(false));
         let (tx, rx) = std::sync::mpsc::channel();
         let thread_stop = Arc::clone(&stop);
@@ -611,6 +655,7 @@ impl CtrlEvents {
             .unwrap_or_else(|| "wlan0".to_string());
         Ok(CtrlEvents {
             path: path.to_path_buf(),
+            local,
             interface,
             stop,
             thread: Some(thread),
