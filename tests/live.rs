@@ -413,7 +413,7 @@ fn psk_mismatch_live_at_20x_equals_analyze() {
 
 #[test]
 fn psk_mismatch_live_with_key_equals_analyze() {
-    check_capture(
+    let Some(run) = check_capture(
         "psk-mismatch-ethernet.pcap",
         20.0,
         &[
@@ -424,7 +424,36 @@ fn psk_mismatch_live_with_key_equals_analyze() {
             "--no-typo-search",
         ],
         "ap-ignored-m2",
-    );
+    ) else {
+        return;
+    };
+    // With a key, the failed MIC of the first msg 2/4 is shown as soon as
+    // it is certain, before the capture ends.
+    let first_finding = run
+        .stderr
+        .iter()
+        .position(|l| l.starts_with("wpadiag: finding "))
+        .expect("a streamed finding");
+    let second_m2 = run
+        .stderr
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.contains("EAPOL-Key 2/4"))
+        .nth(1)
+        .map(|(i, _)| i)
+        .expect("two msg 2/4 lines");
+    assert!(first_finding < second_m2, "{}", run.stderr.join("\n"));
+    assert!(!run.stderr.iter().any(|l| l.contains(PSK_CORNER_BAKERY)));
+    // Each msg 2/4 line carries its MIC check: the station used another key.
+    let m2_lines: Vec<&String> = run
+        .stderr
+        .iter()
+        .filter(|l| l.contains("EAPOL-Key 2/4"))
+        .collect();
+    assert_eq!(m2_lines.len(), 8);
+    for line in m2_lines {
+        assert!(line.ends_with("  MIC does NOT verify"), "{line:?}");
+    }
 }
 
 #[test]

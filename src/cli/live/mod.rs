@@ -3,6 +3,7 @@
 
 mod sock;
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::PathBuf;
@@ -19,11 +20,11 @@ use wpadiag::{
     crypto::PmkCache,
     diagnose::{self, Confidence},
     handshake::{
-        self, Event, EventKind, Observer, Timeline,
+        self, Event, EventKind, Observer, Origin, Timeline,
         event::Ssid,
         from_frame::FrameIngest,
         from_log::LogAssembler,
-        keycheck::KeyInput,
+        keycheck::{KeyInput, MicStatus},
         timeline::{Input, InputKind},
     },
     report::{InputSummary, redact::Namer},
@@ -232,42 +233,42 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if let Some(ctrl) = &mut ctrl {
             ctrl.drain(&mut epoch);
         }
-        let packet = match capture.recv() {
-            Ok(Some(packet)) => packet,
-            Ok(None) => {
-                if last_frame.elapsed() >= ACK_WAIT {
-                    let new = ingest.take_new(false).to_vec();
-                    show(&new, &mut epoch, &namer, ingest.shows_acks());
-                    seen.extend(new);
+        let new = match capture.recv() {
+            Ok(Some(packet)) => {
+                frames += 1;
+                last_frame = Instant::now();
+                if let Some(writer) = &mut writer {
+                    if !args.handshake_only || live::is_handshake_frame(plan.linktype, packet.data)
+                    {
+                        writer
+                            .write_frame(packet.time_ns, packet.data, packet.original_len)
+                            .context("writing the capture file")?;
+                        written += 1;
+                    }
                 }
-                continue;
+                ingest.push(frames, packet.time(), plan.linktype, packet.data);
+                ingest.take_new(true).to_vec()
             }
+            // Nothing came: a frame held for its ACK has waited long enough.
+            Ok(None) if last_frame.elapsed() >= ACK_WAIT => ingest.take_new(false).to_vec(),
+            Ok(None) => continue,
             Err(err) => {
                 return Err(err).with_context(|| format!("capturing on {}", args.interface));
             }
         };
-        frames += 1;
-        last_frame = Instant::now();
-        if let Some(writer) = &mut writer {
-            if !args.handshake_only || live::is_handshake_frame(plan.linktype, packet.data) {
-                writer
-                    .write_frame(packet.time_ns, packet.data, packet.original_len)
-                    .context("writing the capture file")?;
-                written += 1;
-            }
+        if new.is_empty() {
+            continue;
         }
-        ingest.push(frames, packet.time(), plan.linktype, packet.data);
-        let new = ingest.take_new(true).to_vec();
-        show(&new, &mut epoch, &namer, ingest.shows_acks());
         let decisive = new.iter().any(|e| {
             matches!(
                 e.kind,
                 EventKind::Key(_) | EventKind::Deauthentication { .. }
             )
         });
-        seen.extend(new);
+        seen.extend(new.iter().cloned());
+        let mut so_far = SoFar::default();
         if decisive {
-            let done = diagnose_so_far(
+            so_far = diagnose_so_far(
                 &seen,
                 plan.linktype,
                 ingest.shows_acks(),
@@ -276,10 +277,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 cache.as_mut(),
                 &mut certain_shown,
             );
-            if done && args.until == Some(Until::Done) {
-                stop_reason = "the handshake ended (--until done)";
-                break;
-            }
+        }
+        show(&new, &mut epoch, &namer, ingest.shows_acks(), &so_far.mic);
+        for line in &so_far.findings {
+            eprintln!("{line}");
+        }
+        if so_far.done && args.until == Some(Until::Done) {
+            stop_reason = "the handshake ended (--until done)";
+            break;
         }
     }
     let (events, stats) = ingest.finish();
@@ -289,7 +294,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     });
     // Lines not shown yet (a frame still waiting for its ACK).
     if let Some(rest) = events.get(seen.len()..) {
-        show(rest, &mut epoch, &namer, stats.acks > 0);
+        show(rest, &mut epoch, &namer, stats.acks > 0, &HashMap::new());
     }
     eprintln!(
         "wpadiag: {stop_reason}: {frames} frames captured{}",
@@ -423,9 +428,19 @@ fn drop_root(
     Ok(Some(uid))
 }
 
-/// Re-runs the diagnosis on the events so far; prints each certain finding
-/// the first time it appears. Returns whether a link's handshake completed
-/// or certainly failed.
+/// What the diagnosis of the events so far says.
+#[derive(Default)]
+struct SoFar {
+    /// A link's handshake completed or certainly failed.
+    done: bool,
+    /// Lines for the certain findings not shown before.
+    findings: Vec<String>,
+    /// MIC check of each EAPOL-Key frame (by frame number), with a key.
+    mic: HashMap<u64, &'static str>,
+}
+
+/// Re-runs the diagnosis on the events so far (without the typo search,
+/// which runs once, for the final report).
 fn diagnose_so_far(
     seen: &[Event],
     linktype: LinkType,
@@ -434,7 +449,7 @@ fn diagnose_so_far(
     network_ssid: Option<&[u8]>,
     cache: Option<&mut PmkCache>,
     certain_shown: &mut Vec<&'static str>,
-) -> bool {
+) -> SoFar {
     let mut timeline = Timeline::default();
     timeline.add(
         Input {
@@ -456,29 +471,59 @@ fn diagnose_so_far(
         };
         analyze::check_keys(&timeline, &mut analyses, network_ssid, &mut input);
     }
+    let mut so_far = SoFar::default();
+    for analysis in &analyses {
+        for (a, attempt) in analysis.attempts.iter().enumerate() {
+            for (m, message) in attempt.messages.iter().enumerate() {
+                let label = match analysis.keys.mic(a, m) {
+                    MicStatus::Verified { .. } => "MIC ok",
+                    MicStatus::Failed => "MIC does NOT verify",
+                    _ => continue,
+                };
+                for &index in &message.sightings {
+                    if let Some(Origin::Frame { number, .. }) =
+                        timeline.events.get(index).map(|e| e.origin)
+                    {
+                        so_far.mic.insert(number, label);
+                    }
+                }
+            }
+        }
+    }
     let diagnosis = diagnose::diagnose(&timeline, &analyses);
-    let mut done = false;
     for link in &diagnosis.links {
         for finding in &link.findings {
             if finding.confidence == Confidence::Certain && !certain_shown.contains(&finding.id) {
                 certain_shown.push(finding.id);
-                eprintln!(
+                so_far.findings.push(format!(
                     "wpadiag: finding {} (certain): {}",
                     finding.id, finding.summary
-                );
+                ));
             }
         }
         if link.verdict.is_success() || link.verdict.confidence == Confidence::Certain {
-            done = true;
+            so_far.done = true;
         }
     }
-    done
+    so_far
 }
 
 /// Prints one line per event on stderr.
-fn show(events: &[Event], epoch: &mut Option<f64>, namer: &Namer, shows_acks: bool) {
+fn show(
+    events: &[Event],
+    epoch: &mut Option<f64>,
+    namer: &Namer,
+    shows_acks: bool,
+    mic: &HashMap<u64, &'static str>,
+) {
     for event in events {
-        if let Some(line) = event_line(event, epoch, namer, shows_acks) {
+        if let Some(mut line) = event_line(event, epoch, namer, shows_acks) {
+            if let Origin::Frame { number, .. } = event.origin {
+                if let Some(label) = mic.get(&number) {
+                    line.push_str("  ");
+                    line.push_str(label);
+                }
+            }
             eprintln!("{line}");
         }
     }
