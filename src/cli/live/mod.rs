@@ -344,16 +344,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         limits.push("a capture on one side's own interface has no 802.11 frames: no ACKs, retries, signal strength, deauthentications or Beacons".to_string());
         if stats.eapol_key_frames == 0 {
             let note = format!(
-                "no EAPOL frames arrived on {}{}: with current kernels, hostapd and \
-                 wpa_supplicant send EAPOL over nl80211's control port, which bypasses the \
-                 managed interface; capture on a monitor interface on the same radio \
-                 (`iw dev {} interface add mon0 type monitor`, then `wpadiag live mon0`)",
-                args.interface,
-                match &args.ssid {
-                    Some(_) => " while connecting to the network",
-                    None => "",
-                },
-                args.interface
+                "no EAPOL frames arrived on {}: if the station connected meanwhile, its EAPOL \
+                 frames went over nl80211's control port (the default of current kernels, \
+                 hostapd and wpa_supplicant), which bypasses the managed interface; capture \
+                 on a monitor interface on the same radio (`iw dev {} interface add mon0 type \
+                 monitor`, then `wpadiag live mon0`), or add --wpa-ctrl for the supplicant's \
+                 own events",
+                args.interface, args.interface
             );
             eprintln!("wpadiag: {note}");
             limits.push(note);
