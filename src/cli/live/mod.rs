@@ -125,6 +125,11 @@ pub enum Until {
     Done,
 }
 
+/// Up to this many events, the diagnosis is re-run on every EAPOL-Key or
+/// deauthentication event; beyond, at most once per [`DIAGNOSE_EVERY`].
+const SMALL_TIMELINE: usize = 5_000;
+const DIAGNOSE_EVERY: Duration = Duration::from_secs(1);
+
 /// How long after the last frame an event waits for its ACK.
 const ACK_WAIT: Duration = Duration::from_millis(50);
 
@@ -218,6 +223,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut certain_shown: Vec<&'static str> = Vec::new();
     let mut last_frame = Instant::now();
     let mut stop_reason = "interrupted";
+    let mut pending = false;
+    let mut last_diagnosis: Option<Instant> = None;
     loop {
         if stop.load(Ordering::Relaxed) {
             break;
@@ -251,23 +258,32 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             // Nothing came: a frame held for its ACK has waited long enough.
             Ok(None) if last_frame.elapsed() >= ACK_WAIT => ingest.take_new(false).to_vec(),
+            Ok(None) if pending => Vec::new(),
             Ok(None) => continue,
             Err(err) => {
                 return Err(err).with_context(|| format!("capturing on {}", args.interface));
             }
         };
-        if new.is_empty() {
-            continue;
-        }
         let decisive = new.iter().any(|e| {
             matches!(
                 e.kind,
                 EventKind::Key(_) | EventKind::Deauthentication { .. }
             )
         });
+        pending |= decisive;
+        if new.is_empty() && !pending {
+            continue;
+        }
         seen.extend(new.iter().cloned());
         let mut so_far = SoFar::default();
-        if decisive {
+        // Each diagnosis goes over every event so far: on a long, busy
+        // capture, run it at most once per DIAGNOSE_EVERY (a pending one
+        // runs when the interface falls quiet).
+        let due = seen.len() <= SMALL_TIMELINE
+            || last_diagnosis.is_none_or(|t: Instant| t.elapsed() >= DIAGNOSE_EVERY);
+        if pending && due {
+            pending = false;
+            last_diagnosis = Some(Instant::now());
             so_far = diagnose_so_far(
                 &seen,
                 plan.linktype,
