@@ -94,33 +94,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return run_each(&args);
     }
     let analysed = analyse(&args, &args.files, &mut |hint| args.key.resolve(hint))?;
-    let exit = analysed.exit_status();
-    let report = analysed.report();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match args.format {
-        Format::Json => report::json::write(&report, args.redact, exit, &mut out)?,
-        Format::Text | Format::Markdown => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    args.format == Format::Text
-                        && std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                }
-            };
-            let style = report::text::Style {
-                markdown: args.format == Format::Markdown,
-                color: color && args.format == Format::Text,
-                redact: args.redact,
-                verbose: args.verbose,
-            };
-            report::text::write(&report, style, &mut out)?;
-        }
-    }
-    out.flush()?;
-    Ok(ExitCode::from(exit))
+    let output = Output {
+        format: args.format,
+        color: args.color,
+        redact: args.redact,
+        verbose: args.verbose,
+    };
+    write_report(&analysed.report(), analysed.exit_status(), output)
 }
 
 /// What analysing one set of inputs produced; a [`Report`] borrows it.
@@ -202,18 +182,12 @@ pub fn analyse(
             cache: &mut cache,
             typo_search: !args.no_typo_search,
         };
-        for analysis in &mut analyses {
-            // A network block's SSID is what the station hashed the
-            // passphrase with: try it too (wpa_passphrase on another name
-            // is a classic).
-            if let Some(ssid) = &resolved.ssid {
-                let ssid = Ssid(ssid.clone());
-                if !analysis.ssids.contains(&ssid) {
-                    analysis.ssids.push(ssid);
-                }
-            }
-            keycheck::run(&timeline.events, analysis, &mut input);
-        }
+        check_keys(
+            &timeline,
+            &mut analyses,
+            resolved.ssid.as_deref(),
+            &mut input,
+        );
     }
     let diagnosis = diagnose::diagnose(&timeline, &analyses);
     Ok(Analysed {
@@ -223,6 +197,93 @@ pub fn analyse(
         inputs,
         key_given,
     })
+}
+
+/// How a report is printed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Output {
+    pub format: Format,
+    pub color: Color,
+    pub redact: bool,
+    /// Every attempt's timeline.
+    pub verbose: bool,
+}
+
+/// Runs the key checks on every link. `network_ssid` is the SSID of the
+/// wpa_supplicant.conf block the key came from, if any.
+pub(crate) fn check_keys(
+    timeline: &Timeline,
+    analyses: &mut [LinkAnalysis],
+    network_ssid: Option<&[u8]>,
+    input: &mut KeyInput<'_>,
+) {
+    for analysis in analyses {
+        // A network block's SSID is what the station hashed the
+        // passphrase with: try it too (wpa_passphrase on another name
+        // is a classic).
+        if let Some(ssid) = network_ssid {
+            let ssid = Ssid(ssid.to_vec());
+            if !analysis.ssids.contains(&ssid) {
+                analysis.ssids.push(ssid);
+            }
+        }
+        keycheck::run(&timeline.events, analysis, input);
+    }
+}
+
+/// Diagnoses the analysed links and prints the report to stdout; the exit
+/// status says whether a failure was found.
+pub(crate) fn print_report(
+    timeline: &Timeline,
+    analyses: &[LinkAnalysis],
+    inputs: Vec<InputSummary>,
+    key_given: bool,
+    output: Output,
+) -> anyhow::Result<ExitCode> {
+    let diagnosis = diagnose::diagnose(timeline, analyses);
+    let exit = if diagnosis.all_ok() {
+        EXIT_OK
+    } else {
+        EXIT_FAILURE_FOUND
+    };
+    let report = Report {
+        timeline,
+        analyses,
+        diagnosis: &diagnosis,
+        inputs,
+        key_given,
+    };
+    write_report(&report, exit, output)
+}
+
+/// Prints `report` to stdout in the chosen format; returns `exit` as the
+/// process's status.
+fn write_report(report: &Report<'_>, exit: u8, output: Output) -> anyhow::Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match output.format {
+        Format::Json => report::json::write(report, output.redact, exit, &mut out)?,
+        Format::Text | Format::Markdown => {
+            let color = match output.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    output.format == Format::Text
+                        && std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
+            };
+            let style = report::text::Style {
+                markdown: output.format == Format::Markdown,
+                color: color && output.format == Format::Text,
+                redact: output.redact,
+                verbose: output.verbose,
+            };
+            report::text::write(report, style, &mut out)?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::from(exit))
 }
 
 fn parse_mac(text: Option<&str>, flag: &str) -> anyhow::Result<Option<MacAddr>> {

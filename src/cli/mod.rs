@@ -6,6 +6,7 @@ mod completions;
 mod frames;
 mod ie;
 mod key_args;
+mod live;
 mod man;
 mod psk;
 
@@ -54,6 +55,8 @@ pub enum Command {
     /// Write the manual pages (for packagers; the pages are in man/).
     #[command(hide = true)]
     Man(man::Args),
+    /// Capture on an interface, show the handshake as it happens, then diagnose it.
+    Live(live::Args),
 }
 
 /// Parses the command line and runs the command.
@@ -66,6 +69,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Ie(args) => ie::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
+        Command::Live(args) => live::run(args),
     }
 }
 

@@ -64,6 +64,8 @@ pub struct FrameIngest {
     encrypted_reported: std::collections::HashSet<(MacAddr, MacAddr)>,
     /// Ethernet-like captures come from one side's own interface.
     own_interface_observer: Observer,
+    /// Events before this index were handed out by [`FrameIngest::take_new`].
+    taken: usize,
 }
 
 impl FrameIngest {
@@ -78,7 +80,33 @@ impl FrameIngest {
             saw_ack: false,
             encrypted_reported: std::collections::HashSet::new(),
             own_interface_observer: Observer::Station,
+            taken: 0,
         }
+    }
+
+    /// The events pushed since the last call, for a live capture that shows
+    /// them as they are decoded. With `hold_unacked`, a frame still waiting
+    /// for its ACK (and what follows it) stays for the next call, so its
+    /// `acked` is known when it is shown; a caller passes `false` once the
+    /// ACK window has passed without a new record.
+    pub fn take_new(&mut self, hold_unacked: bool) -> &[Event] {
+        let end = match &self.awaiting_ack {
+            Some(wait) if hold_unacked => wait.event.max(self.taken),
+            _ => self.events.len(),
+        };
+        let start = self.taken.min(end);
+        self.taken = end;
+        self.events.get(start..end).unwrap_or_default()
+    }
+
+    /// Whether any ACK frame was seen: otherwise a missing ACK is unknowable.
+    pub fn shows_acks(&self) -> bool {
+        self.saw_ack
+    }
+
+    /// Counters so far (the final ones come with [`FrameIngest::finish`]).
+    pub fn stats(&self) -> &IngestStats {
+        &self.stats
     }
 
     /// Ethernet captures are assumed to be the station's own; a capture on
@@ -457,4 +485,95 @@ fn security_ie(elements: Elements<'_>, id: u8) -> Option<SecurityIe> {
         id,
         body: body.to_vec(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// EAPOL-Key msg 1/4 (RSN, HMAC-SHA1 descriptor), replay counter `rc`.
+    fn m1(rc: u8) -> Vec<u8> {
+        let mut eapol = vec![0x02, 0x03, 0x00, 95, 0x02, 0x00, 0x8a, 0x00, 0x10];
+        eapol.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, rc]);
+        eapol.extend((0..32u8).map(|i| i + 0xa0));
+        eapol.extend_from_slice(&[0; 16 + 8 + 8 + 16 + 2]);
+        eapol
+    }
+
+    const AP: [u8; 6] = [2, 0, 0, 0, 0, 0];
+    const STA: [u8; 6] = [2, 0, 0, 0, 1, 0];
+
+    fn ethernet_m1(rc: u8) -> Vec<u8> {
+        let mut frame = STA.to_vec();
+        frame.extend_from_slice(&AP);
+        frame.extend_from_slice(&[0x88, 0x8e]);
+        frame.extend(m1(rc));
+        frame
+    }
+
+    /// The same message from the air: a FromDS data frame with LLC/SNAP.
+    fn dot11_m1(rc: u8) -> Vec<u8> {
+        let mut frame = vec![0x08, 0x02, 0, 0];
+        frame.extend_from_slice(&STA);
+        frame.extend_from_slice(&AP);
+        frame.extend_from_slice(&AP);
+        frame.extend_from_slice(&[rc << 4, 0]);
+        frame.extend_from_slice(&[0xaa, 0xaa, 0x03, 0, 0, 0, 0x88, 0x8e]);
+        frame.extend(m1(rc));
+        frame
+    }
+
+    fn ack_to_ap() -> Vec<u8> {
+        let mut frame = vec![0xd4, 0, 0, 0];
+        frame.extend_from_slice(&AP);
+        frame
+    }
+
+    fn counter(event: &Event) -> Option<u64> {
+        match &event.kind {
+            EventKind::Key(key) => key.replay_counter,
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn take_new_hands_out_each_event_once() {
+        let mut ingest = FrameIngest::new(0);
+        assert!(ingest.take_new(true).is_empty());
+        ingest.push(1, 10.0, LinkType::ETHERNET, &ethernet_m1(1));
+        let first: Vec<_> = ingest.take_new(true).iter().map(counter).collect();
+        assert_eq!(first, [Some(1)]);
+        assert!(ingest.take_new(true).is_empty());
+        ingest.push(2, 11.0, LinkType::ETHERNET, &ethernet_m1(2));
+        ingest.push(3, 12.0, LinkType::ETHERNET, &ethernet_m1(3));
+        let next: Vec<_> = ingest.take_new(true).iter().map(counter).collect();
+        assert_eq!(next, [Some(2), Some(3)]);
+        assert_eq!(ingest.stats().eapol_key_frames, 3);
+        let (events, _) = ingest.finish();
+        assert_eq!(events.len(), 3);
+    }
+
+    #[test]
+    fn take_new_holds_a_frame_until_its_ack_window() {
+        let mut ingest = FrameIngest::new(0);
+        ingest.push(1, 10.0, LinkType::IEEE802_11, &dot11_m1(1));
+        assert!(ingest.take_new(true).is_empty(), "waits for its ACK");
+        ingest.push(2, 10.000_05, LinkType::IEEE802_11, &ack_to_ap());
+        let taken = ingest.take_new(true);
+        assert_eq!(taken.len(), 1);
+        assert_eq!(counter(&taken[0]), Some(1));
+        assert!(
+            matches!(&taken[0].kind, EventKind::Key(k) if k.air.is_some_and(|a| a.acked == Some(true)))
+        );
+        assert!(ingest.shows_acks());
+        // No ACK comes for the next one: the caller gives up waiting.
+        ingest.push(3, 11.0, LinkType::IEEE802_11, &dot11_m1(2));
+        assert!(ingest.take_new(true).is_empty());
+        let late: Vec<_> = ingest.take_new(false).iter().map(counter).collect();
+        assert_eq!(late, [Some(2)]);
+        assert!(ingest.take_new(false).is_empty());
+        let (events, stats) = ingest.finish();
+        assert_eq!(events.len(), 2);
+        assert_eq!(stats.acks, 1);
+    }
 }

@@ -8,8 +8,11 @@
 )]
 
 pub mod capture;
+pub mod live;
 pub mod log;
+pub mod pcapng_writer;
 pub mod supplicant_conf;
+pub mod wpa_ctrl;
 
 use std::{io::Read, path::Path, path::PathBuf};
 
