@@ -31,6 +31,9 @@ _wpadiag() {
             wpadiag,ie)
                 cmd="wpadiag__subcmd__ie"
                 ;;
+            wpadiag,live)
+                cmd="wpadiag__subcmd__live"
+                ;;
             wpadiag,psk)
                 cmd="wpadiag__subcmd__psk"
                 ;;
@@ -49,6 +52,9 @@ _wpadiag() {
             wpadiag__subcmd__help,ie)
                 cmd="wpadiag__subcmd__help__subcmd__ie"
                 ;;
+            wpadiag__subcmd__help,live)
+                cmd="wpadiag__subcmd__help__subcmd__live"
+                ;;
             wpadiag__subcmd__help,psk)
                 cmd="wpadiag__subcmd__help__subcmd__psk"
                 ;;
@@ -59,7 +65,7 @@ _wpadiag() {
 
     case "${cmd}" in
         wpadiag)
-            opts="-h -V --help --version analyze frames psk ie completions help"
+            opts="-h -V --help --version analyze frames psk ie completions live help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -159,7 +165,7 @@ _wpadiag() {
             return 0
             ;;
         wpadiag__subcmd__help)
-            opts="analyze frames psk ie completions help"
+            opts="analyze frames psk ie completions live help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -242,6 +248,20 @@ _wpadiag() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wpadiag__subcmd__help__subcmd__live)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wpadiag__subcmd__help__subcmd__psk)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -265,6 +285,72 @@ _wpadiag() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wpadiag__subcmd__live)
+            opts="-h --ssid --duration --count --until --write --handshake-only --format --redact --color --capture-side --no-typo-search --wpa-ctrl --monitor --passphrase --psk --passphrase-file --ask --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ssid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -W "done" -- "${cur}"))
+                    return 0
+                    ;;
+                --write)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text markdown json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --capture-side)
+                    COMPREPLY=($(compgen -W "station ap" -- "${cur}"))
+                    return 0
+                    ;;
+                --wpa-ctrl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --psk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -31,6 +31,7 @@ complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "frames" -d 'List th
 complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "psk" -d 'Print a network\'s PSK as wpa_passphrase does (never the passphrase), or check one'
 complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "ie" -d 'Decode information elements given as hex (e.g. `iwlist scan`\'s `IE: Unknown:` lines)'
 complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, ...)'
+complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "live" -d 'Capture on an interface, show the handshake as it happens, then diagnose it'
 complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l ssid -d 'The network name, when the inputs do not show it (or to override)' -r
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l bssid -d 'Only the link(s) of this AP' -r
@@ -71,9 +72,34 @@ complete -c wpadiag -n "__fish_wpadiag_using_subcommand ie" -l format -d 'Output
 json\t''"
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand ie" -s h -l help -d 'Print help'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions help" -f -a "analyze" -d 'Diagnose why a handshake fails, from captures and/or logs'
-complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions help" -f -a "frames" -d 'List the decoded frames of a capture (handshake-relevant ones by default)'
-complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions help" -f -a "psk" -d 'Print a network\'s PSK as wpa_passphrase does (never the passphrase), or check one'
-complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions help" -f -a "ie" -d 'Decode information elements given as hex (e.g. `iwlist scan`\'s `IE: Unknown:` lines)'
-complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, ...)'
-complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l ssid -d 'The network name (for the key checks, and to explain an empty capture)' -r
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l duration -d 'Stop after this many seconds' -r
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l count -d 'Stop after this many captured frames' -r
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l until -d 'Stop when a link\'s handshake completed or certainly failed' -r -f -a "done\t'A link\'s handshake completed, or failed with a certain finding'"
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l write -d 'Write the captured frames to FILE as pcapng (valid even when interrupted)' -r -F
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l format -d 'Output format of the final report' -r -f -a "text\t'For a terminal (colour when it is one)'
+markdown\t'For a mailing-list or bug-tracker thread'
+json\t'One JSON document (schema in the README)'"
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l color -d 'Colour: auto (terminal and NO_COLOR unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l capture-side -d 'Whose interface a managed (Ethernet) interface is' -r -f -a "station\t'The station\'s own interface (`tcpdump -i wlan0` on the client)'
+ap\t'The access point\'s own interface'"
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l wpa-ctrl -d 'wpa_supplicant\'s control socket (e.g. /var/run/wpa_supplicant/wlan0): its CTRL-EVENT-* messages are shown and merged into the timeline' -r -F
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l passphrase -d 'The network passphrase (8 to 63 printable ASCII characters). On the command line it lands in shell history and `ps`: prefer WPADIAG_PASSPHRASE, --passphrase-file or --ask' -r
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l psk -d 'The PSK as 64 hex digits (as `wpa_passphrase` prints it); used as the PMK' -r
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l passphrase-file -d 'Read the passphrase from the first line of FILE (its line ending is not part of it). `-` reads standard input' -r -F
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l config -d 'Take ssid and psk from a wpa_supplicant.conf: the network block whose ssid matches the capture\'s (or the only one with a psk)' -r -F
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l handshake-only -d 'With --write: only EAPOL, Authentication, (Re)Association, Deauthentication and Disassociation frames'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l redact -d 'Replace MAC addresses and SSIDs by stable pseudonyms (event lines too)'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l no-typo-search -d 'Do not try typo variants of a passphrase that verifies nothing'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l monitor -d 'Create a monitor interface on the same radio (not yet supported)'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l ask -d 'Ask for the passphrase on the terminal, without echo'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "analyze" -d 'Diagnose why a handshake fails, from captures and/or logs'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "frames" -d 'List the decoded frames of a capture (handshake-relevant ones by default)'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "psk" -d 'Print a network\'s PSK as wpa_passphrase does (never the passphrase), or check one'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "ie" -d 'Decode information elements given as hex (e.g. `iwlist scan`\'s `IE: Unknown:` lines)'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, ...)'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "live" -d 'Capture on an interface, show the handshake as it happens, then diagnose it'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
