@@ -44,6 +44,7 @@ always\t''
 never\t''"
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l capture-side -d 'Whose interface an Ethernet (own-interface) capture was taken on' -r -f -a "station\t'The station\'s own interface (`tcpdump -i wlan0` on the client)'
 ap\t'The access point\'s own interface'"
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l annotate -d 'Also write the (first) capture to OUT.pcapng with wpadiag\'s notes as packet comments: Wireshark shows them as frame.comment' -r -F
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l passphrase -d 'The network passphrase (8 to 63 printable ASCII characters). On the command line it lands in shell history and `ps`: prefer WPADIAG_PASSPHRASE, --passphrase-file or --ask' -r
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l psk -d 'The PSK as 64 hex digits (as `wpa_passphrase` prints it); used as the PMK' -r
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l passphrase-file -d 'Read the passphrase from the first line of FILE (its line ending is not part of it). `-` reads standard input' -r -F

@@ -72,6 +72,11 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Side::Station, value_name = "SIDE")]
     pub capture_side: Side,
 
+    /// Also write the (first) capture to OUT.pcapng with wpadiag's notes as
+    /// packet comments: Wireshark shows them as frame.comment.
+    #[arg(long, value_name = "OUT.pcapng")]
+    pub annotate: Option<PathBuf>,
+
     /// Show the timeline of every attempt (by default: the verdict's and the last ones).
     #[arg(short, long)]
     pub verbose: bool,
@@ -94,6 +99,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return run_each(&args);
     }
     let analysed = analyse(&args, &args.files, &mut |hint| args.key.resolve(hint))?;
+    if let Some(out) = &args.annotate {
+        let capture = analysed
+            .timeline
+            .inputs
+            .iter()
+            .position(|input| matches!(input.kind, handshake::InputKind::Capture { .. }))
+            .context("--annotate needs a capture among the inputs")?;
+        let (frames, commented) = crate::cli::annotate::write(
+            &analysed.report(),
+            capture as u16,
+            &args.files[capture],
+            out,
+        )?;
+        eprintln!(
+            "wpadiag: wrote {} ({frames} frames, {commented} with comments)",
+            out.display()
+        );
+    }
     let output = Output {
         format: args.format,
         color: args.color,

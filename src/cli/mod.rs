@@ -2,6 +2,7 @@
 //! `--help` text) and one module per subcommand. Library code never sees clap.
 
 mod analyze;
+mod annotate;
 mod completions;
 mod frames;
 mod ie;

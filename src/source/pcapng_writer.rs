@@ -14,6 +14,7 @@ const IDB: u32 = 0x0000_0001;
 const EPB: u32 = 0x0000_0006;
 const BYTE_ORDER_MAGIC: u32 = 0x1A2B_3C4D;
 const OPT_END: u16 = 0;
+const OPT_COMMENT: u16 = 1;
 const IF_NAME: u16 = 2;
 const IF_TSRESOL: u16 = 9;
 const SHB_USERAPPL: u16 = 4;
@@ -26,6 +27,7 @@ pub const SNAPLEN: u32 = 262_144;
 pub struct PcapngWriter<W: Write> {
     out: W,
     frames: u64,
+    interfaces: u32,
 }
 
 impl<W: Write> PcapngWriter<W> {
@@ -47,6 +49,18 @@ impl<W: Write> PcapngWriter<W> {
         shb.extend_from_slice(&shb_options);
         write_block(&mut out, SHB, &shb)?;
 
+        let mut writer = PcapngWriter {
+            out,
+            frames: 0,
+            interfaces: 0,
+        };
+        writer.add_interface(linktype, interface)?;
+        Ok(writer)
+    }
+
+    /// Describes another interface (another link type) and returns its
+    /// number for [`PcapngWriter::write_frame_on`]; the first is 0.
+    pub fn add_interface(&mut self, linktype: LinkType, interface: &str) -> io::Result<u32> {
         let mut idb = Vec::with_capacity(32);
         // LINKTYPE_ values are 16 bits in an IDB.
         let linktype = u16::try_from(linktype.0).map_err(|_| {
@@ -58,9 +72,10 @@ impl<W: Write> PcapngWriter<W> {
         push_option(&mut idb, IF_NAME, interface.as_bytes());
         push_option(&mut idb, IF_TSRESOL, &[9]);
         push_option(&mut idb, OPT_END, &[]);
-        write_block(&mut out, IDB, &idb)?;
-        out.flush()?;
-        Ok(PcapngWriter { out, frames: 0 })
+        write_block(&mut self.out, IDB, &idb)?;
+        self.out.flush()?;
+        self.interfaces += 1;
+        Ok(self.interfaces - 1)
     }
 
     /// Appends one frame captured at `time_ns` (nanoseconds since the Unix
@@ -71,9 +86,22 @@ impl<W: Write> PcapngWriter<W> {
         data: &[u8],
         original_len: usize,
     ) -> io::Result<()> {
+        self.write_frame_on(0, time_ns, data, original_len, None)
+    }
+
+    /// Appends one frame on interface `interface`, with an optional packet
+    /// comment (`opt_comment`, shown by Wireshark as `frame.comment`).
+    pub fn write_frame_on(
+        &mut self,
+        interface: u32,
+        time_ns: u64,
+        data: &[u8],
+        original_len: usize,
+        comment: Option<&str>,
+    ) -> io::Result<()> {
         let kept = data.get(..SNAPLEN as usize).unwrap_or(data);
         let mut epb = Vec::with_capacity(20 + kept.len() + 3);
-        epb.extend_from_slice(&0u32.to_ne_bytes()); // interface 0
+        epb.extend_from_slice(&interface.to_ne_bytes());
         epb.extend_from_slice(&((time_ns >> 32) as u32).to_ne_bytes());
         epb.extend_from_slice(&(time_ns as u32).to_ne_bytes());
         epb.extend_from_slice(&(kept.len() as u32).to_ne_bytes());
@@ -81,6 +109,20 @@ impl<W: Write> PcapngWriter<W> {
         epb.extend_from_slice(&original.to_ne_bytes());
         epb.extend_from_slice(kept);
         pad4(&mut epb);
+        if let Some(comment) = comment {
+            // Option lengths are 16 bits: a longer comment is cut at a
+            // character boundary.
+            let mut end = comment.len().min(usize::from(u16::MAX) - 3);
+            while !comment.is_char_boundary(end) {
+                end -= 1;
+            }
+            push_option(
+                &mut epb,
+                OPT_COMMENT,
+                comment.get(..end).unwrap_or_default().as_bytes(),
+            );
+            push_option(&mut epb, OPT_END, &[]);
+        }
         write_block(&mut self.out, EPB, &epb)?;
         self.out.flush()?;
         self.frames += 1;
