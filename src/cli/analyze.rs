@@ -146,8 +146,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         inputs,
         key_given,
     };
+    // Stdout is line-buffered: a report of thousands of links would cost
+    // a write call per line.
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     match args.format {
         Format::Json => report::json::write(&report, args.redact, exit, &mut out)?,
         Format::Text | Format::Markdown => {
