@@ -108,8 +108,8 @@ fn generate(frames: usize) -> (Vec<u8>, usize) {
             wlan.extend([100, 0, 0x11, 0x04, 0, 13]);
             wlan.extend(b"wpadiag-bench");
             wlan.extend([
-                0x30, 0x14, 1, 0, 0, 0x0f, 0xac, 4, 1, 0, 0, 0x0f, 0xac, 4, 1, 0, 0, 0x0f, 0xac,
-                2, 0, 0,
+                0x30, 0x14, 1, 0, 0, 0x0f, 0xac, 4, 1, 0, 0, 0x0f, 0xac, 4, 1, 0, 0, 0x0f, 0xac, 2,
+                0, 0,
             ]);
         } else if r % 5 == 0 {
             wlan.extend([0xd4, 0, 0, 0]);

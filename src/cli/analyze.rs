@@ -247,7 +247,11 @@ impl Progress {
         self.last_draw = Some(now);
         let seconds = now.duration_since(self.started).as_secs_f64();
         let megabytes = bytes as f64 / 1e6;
-        let rate = if seconds > 0.0 { megabytes / seconds } else { 0.0 };
+        let rate = if seconds > 0.0 {
+            megabytes / seconds
+        } else {
+            0.0
+        };
         let percent = match self.total {
             Some(total) if total > 0 => format!("{:3.0}% ", bytes as f64 * 100.0 / total as f64),
             _ => String::new(),

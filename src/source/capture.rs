@@ -740,7 +740,10 @@ mod tests {
         out
     }
 
-    fn read_all(bytes: Vec<u8>) -> (Vec<(u64, f64, u32, Vec<u8>, u64)>, Vec<RecordError>, Stats) {
+    /// number, time, link type, data, file offset
+    type ReadRecord = (u64, f64, u32, Vec<u8>, u64);
+
+    fn read_all(bytes: Vec<u8>) -> (Vec<ReadRecord>, Vec<RecordError>, Stats) {
         let mut reader = CaptureReader::new(std::io::Cursor::new(bytes)).unwrap();
         let mut ok = Vec::new();
         let mut errors = Vec::new();

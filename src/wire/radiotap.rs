@@ -192,10 +192,8 @@ fn read_field(out: &mut Radiotap, index: usize, field: &[u8]) {
         6 => out.info.noise_dbm = byte.map(|b| b as i8),
         15 => out.info.tx_flags = u16_le(field, 0),
         // MCS: known, flags, index; the index is valid when known bit 1 says so.
-        19 => {
-            if field.first().is_some_and(|known| known & 0x02 != 0) {
-                out.info.mcs = field.get(2).copied();
-            }
+        19 if field.first().is_some_and(|known| known & 0x02 != 0) => {
+            out.info.mcs = field.get(2).copied();
         }
         // VHT: user 0's MCS is the high nibble of the first mcs_nss byte.
         21 => {
