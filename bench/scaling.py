@@ -112,10 +112,10 @@ def generate(path, stations, attempts, seed=7):
     return frames
 
 
-def run(wpadiag, path):
+def run(wpadiag, path, fmt):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run([wpadiag, "analyze", "--format", "json", path],
+    done = subprocess.run([wpadiag, "analyze", "--format", fmt, path],
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -132,6 +132,8 @@ def main():
     parser.add_argument("--stations", type=int, default=10_000)
     parser.add_argument("--attempts", default="25000,50000,100000")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--format", default="json", choices=["json", "text"],
+                        help="report format: json builds the whole document in memory")
     args = parser.parse_args()
     os.makedirs(args.outdir, exist_ok=True)
     points = []
@@ -139,13 +141,17 @@ def main():
     print("|---|---|---|---|---|---|")
     for attempts in [int(a) for a in args.attempts.split(",")]:
         path = os.path.join(args.outdir, f"scale-{args.stations}-{attempts}.pcap")
-        frames = generate(path, args.stations, attempts)
-        runs = [run(args.wpadiag, path) for _ in range(args.runs)]
+        if os.path.exists(path):
+            frames = None
+        else:
+            frames = generate(path, args.stations, attempts)
+        runs = [run(args.wpadiag, path, args.format) for _ in range(args.runs)]
         wall = min(r[0] for r in runs)
         cpu = min(r[1] for r in runs)
         points.append((attempts, cpu))
         size = os.path.getsize(path) / 1e6
-        print(f"| {attempts} | {frames} | {size:.0f} | {cpu:.3f} | {wall:.3f} | {cpu / attempts * 1e6:.1f} |")
+        shown = frames if frames is not None else "(existing file)"
+        print(f"| {attempts} | {shown} | {size:.0f} | {cpu:.3f} | {wall:.3f} | {cpu / attempts * 1e6:.1f} |")
     n = len(points)
     mx = sum(p[0] for p in points) / n
     my = sum(p[1] for p in points) / n
