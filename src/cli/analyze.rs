@@ -174,15 +174,17 @@ pub fn analyse(
     let mut timeline = Timeline::default();
     let mut inputs = Vec::new();
     for (index, path) in files.iter().enumerate() {
-        let mut progress = |_bytes: u64| {};
+        let mut bar = Progress::for_file(path);
+        let mut progress = |bytes: u64| bar.update(bytes);
         let options = LoadOptions {
             own_capture_observer: match args.capture_side {
                 Side::Station => Observer::Station,
                 Side::Ap => Observer::AccessPoint,
             },
         };
-        let loaded = handshake::input::load(path, index as u16, options, &mut progress)
-            .with_context(|| format!("reading {}", path.display()))?;
+        let loaded = handshake::input::load(path, index as u16, options, &mut progress);
+        bar.clear();
+        let loaded = loaded.with_context(|| format!("reading {}", path.display()))?;
         inputs.push(InputSummary {
             name: path.display().to_string(),
             description: loaded.description,
@@ -282,8 +284,10 @@ pub(crate) fn print_report(
 /// Prints `report` to stdout in the chosen format; returns `exit` as the
 /// process's status.
 fn write_report(report: &Report<'_>, exit: u8, output: Output) -> anyhow::Result<ExitCode> {
+    // Stdout is line-buffered: a report of thousands of links would cost
+    // a write call per line.
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     match output.format {
         Format::Json => report::json::write(report, output.redact, exit, &mut out)?,
         Format::Text | Format::Markdown => {
@@ -645,4 +649,90 @@ fn each_document(
         object.insert("file".to_string(), name.into());
     }
     Ok(document)
+}
+
+/// A one-line progress display on stderr for long reads: only when stderr
+/// is a terminal and the file is large enough to take a while. The reader
+/// calls `update` every 65,536 records; drawing is limited to ten times a
+/// second, so the cost is one clock read per call.
+struct Progress {
+    active: bool,
+    /// File size, for the percentage; `None` for gzip, whose offsets are
+    /// of the decompressed stream.
+    total: Option<u64>,
+    name: String,
+    started: std::time::Instant,
+    last_draw: Option<std::time::Instant>,
+    drawn: bool,
+}
+
+impl Progress {
+    /// Files below this are read in well under a second.
+    const MIN_SIZE: u64 = 50 << 20;
+    const INTERVAL: std::time::Duration = std::time::Duration::from_millis(100);
+
+    fn for_file(path: &std::path::Path) -> Progress {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let active = size >= Self::MIN_SIZE && std::io::stderr().is_terminal();
+        let gzip = active && {
+            let mut magic = [0u8; 2];
+            std::fs::File::open(path)
+                .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+                .is_ok()
+                && magic == [0x1f, 0x8b]
+        };
+        Progress {
+            active,
+            total: (!gzip).then_some(size),
+            name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            started: std::time::Instant::now(),
+            last_draw: None,
+            drawn: false,
+        }
+    }
+
+    fn update(&mut self, bytes: u64) {
+        if !self.active {
+            return;
+        }
+        let now = std::time::Instant::now();
+        let due = match self.last_draw {
+            Some(last) => now.duration_since(last) >= Self::INTERVAL,
+            // The first draw waits a moment: short reads stay silent.
+            None => now.duration_since(self.started) >= Self::INTERVAL * 3,
+        };
+        if !due {
+            return;
+        }
+        self.last_draw = Some(now);
+        let seconds = now.duration_since(self.started).as_secs_f64();
+        let megabytes = bytes as f64 / 1e6;
+        let rate = if seconds > 0.0 {
+            megabytes / seconds
+        } else {
+            0.0
+        };
+        let percent = match self.total {
+            Some(total) if total > 0 => format!("{:3.0}% ", bytes as f64 * 100.0 / total as f64),
+            _ => String::new(),
+        };
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\r\x1b[Kreading {}: {percent}{megabytes:.0} MB, {rate:.0} MB/s",
+            self.name
+        );
+        let _ = err.flush();
+        self.drawn = true;
+    }
+
+    fn clear(&mut self) {
+        if self.drawn {
+            let _ = write!(std::io::stderr(), "\r\x1b[K");
+            self.drawn = false;
+        }
+    }
 }

@@ -31,6 +31,17 @@ impl LinkAnalysis {
 /// Replays every link of the timeline without a key.
 pub fn analyze(timeline: &Timeline, user_ssid: Option<&Ssid>) -> Vec<LinkAnalysis> {
     let bss_table = timeline.bss_table();
+    // Beacon/Probe Response SSIDs per BSSID, first sighting first: one pass
+    // over the timeline instead of one per link.
+    let mut beacon_ssids: BTreeMap<crate::wire::MacAddr, Vec<&Ssid>> = BTreeMap::new();
+    for event in &timeline.events {
+        if let EventKind::Beacon { bssid, ssid, .. } = &event.kind {
+            let seen = beacon_ssids.entry(*bssid).or_default();
+            if !seen.contains(&ssid) {
+                seen.push(ssid);
+            }
+        }
+    }
     timeline
         .links()
         .into_iter()
@@ -40,7 +51,8 @@ pub fn analyze(timeline: &Timeline, user_ssid: Option<&Ssid>) -> Vec<LinkAnalysi
                 .iter()
                 .map(|a| attempt::replay(&timeline.events, &a.events))
                 .collect();
-            let ssids = ssids_for(timeline, &link, &bss_table, user_ssid);
+            let beacons = beacon_ssids.get(&link.id.ap).map(Vec::as_slice);
+            let ssids = ssids_for(timeline, &link, &bss_table, beacons, user_ssid);
             LinkAnalysis {
                 id: link.id,
                 bss: bss_table.get(&link.id.ap).cloned(),
@@ -57,6 +69,7 @@ fn ssids_for(
     timeline: &Timeline,
     link: &LinkTimeline,
     bss_table: &BTreeMap<crate::wire::MacAddr, Bss>,
+    beacon_ssids: Option<&[&Ssid]>,
     user_ssid: Option<&Ssid>,
 ) -> Vec<Ssid> {
     let mut ssids: Vec<Ssid> = Vec::new();
@@ -87,12 +100,8 @@ fn ssids_for(
         }
     }
     // Probe Responses of the same BSSID (hidden networks answer with the name).
-    for event in &timeline.events {
-        if let EventKind::Beacon { bssid, ssid, .. } = &event.kind {
-            if *bssid == link.id.ap {
-                add(ssid);
-            }
-        }
+    for ssid in beacon_ssids.unwrap_or_default() {
+        add(ssid);
     }
     ssids
 }

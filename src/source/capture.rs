@@ -367,8 +367,7 @@ impl CaptureReader {
             State::PcapNg { big_endian, .. } => *big_endian,
             State::Pcap { .. } => return Ok(Step::End),
         };
-        let at = self.raw.start;
-        let file_offset = self.offset_of(at);
+        let file_offset = self.offset_of(self.raw.start);
         let avail = self.available();
         let block_type = read_u32(avail, 0, big_endian).unwrap_or(0);
         // A Section Header Block carries its own byte order.
@@ -671,7 +670,7 @@ impl RawReader {
     }
 
     fn fill(&mut self, need: usize) -> std::io::Result<bool> {
-        while self.end - self.start < need {
+        while self.end.saturating_sub(self.start) < need {
             if self.eof {
                 return Ok(false);
             }
@@ -957,6 +956,37 @@ mod tests {
         let (records, _, stats) = read_all(gz.finish().unwrap());
         assert!(stats.gzip);
         assert_eq!(records[0].3, b"zz");
+    }
+
+    /// Records that straddle the end of the read buffer, so that reading
+    /// them moves the unread bytes to its front.
+    #[test]
+    fn records_across_buffer_refills_are_read_in_place() {
+        let sizes = |i: usize| 60 + (i * 7919) % 1500;
+        let count = 3 * INITIAL_BUFFER / 700;
+        let payload = |i: usize| vec![(i % 251) as u8; sizes(i)];
+        let mut ng = shb();
+        ng.extend(idb(127, Some(6)));
+        let mut records = Vec::new();
+        for i in 0..count {
+            ng.extend(epb(0, i as u64, &payload(i)));
+            records.push((i as u32, 0, payload(i)));
+        }
+        let borrowed: Vec<(u32, u32, &[u8])> = records
+            .iter()
+            .map(|(s, f, d)| (*s, *f, d.as_slice()))
+            .collect();
+        let classic = pcap(false, false, 127, &borrowed);
+        for file in [ng, classic] {
+            let (read, errors, stats) = read_all(file);
+            assert!(errors.is_empty(), "{errors:?}");
+            assert_eq!(read.len(), count);
+            assert_eq!(stats.skipped_bytes, 0);
+            for (i, record) in read.iter().enumerate() {
+                assert_eq!(record.0, i as u64 + 1);
+                assert_eq!(record.3, payload(i), "record {i}");
+            }
+        }
     }
 
     #[test]

@@ -94,8 +94,9 @@ pub fn parse(data: &[u8]) -> Result<Radiotap> {
         have: data.len(),
     })?;
 
-    // Presence words run from offset 4 while bit 31 is set.
-    let mut words = [0u32; MAX_PRESENCE_WORDS];
+    // Presence words run from offset 4 while bit 31 is set; the fields
+    // start after the last one. Counted first, then walked again from the
+    // header, so that no per-frame array is zeroed.
     let mut count = 0;
     let mut at = 4;
     loop {
@@ -104,10 +105,11 @@ pub fn parse(data: &[u8]) -> Result<Radiotap> {
             need: at + 4,
             have: header.len(),
         })?;
-        let slot = words.get_mut(count).ok_or(Error::Malformed(
-            "radiotap presence bitmap (too many words)",
-        ))?;
-        *slot = word;
+        if count == MAX_PRESENCE_WORDS {
+            return Err(Error::Malformed(
+                "radiotap presence bitmap (too many words)",
+            ));
+        }
         count += 1;
         at += 4;
         if word & (1 << BIT_EXT) == 0 {
@@ -124,11 +126,18 @@ pub fn parse(data: &[u8]) -> Result<Radiotap> {
     };
     let mut vendor = false;
     let mut base = 0usize;
-    'words: for &word in words.get(..count).unwrap_or_default() {
-        for bit in 0..BIT_RADIOTAP_NS {
-            if word & (1 << bit) == 0 || vendor {
-                continue;
-            }
+    'words: for word_index in 0..count {
+        let word = u32_le(header, 4 + 4 * word_index).unwrap_or(0);
+        // Only the set bits below the namespace bits name fields: visit
+        // them lowest first, as their order in the header is.
+        let mut fields = if vendor {
+            0
+        } else {
+            word & ((1 << BIT_RADIOTAP_NS) - 1)
+        };
+        while fields != 0 {
+            let bit = fields.trailing_zeros();
+            fields &= fields - 1;
             let index = base + bit as usize;
             let Some(&(align, size)) = FIELDS.get(index) else {
                 out.stopped_early = true;
