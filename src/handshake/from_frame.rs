@@ -22,12 +22,25 @@ use crate::wire::{
 /// some drivers stamp at the end of the frame, so allow generously.
 const ACK_WINDOW_S: f64 = 0.005;
 
+/// The most links (AP, station pairs), BSSs, probing stations and
+/// protected-data pairs tracked per capture. A day of a busy channel has a
+/// few thousand; beyond this the capture is hostile or generated, and the
+/// state for newcomers is not kept (counted, and reported as skipped), so
+/// memory stays bounded whatever the file holds.
+pub const MAX_TRACKED: usize = 100_000;
+
 /// Why records were not turned into events, for the report's honesty section.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IngestStats {
     pub records: u64,
     pub undecodable: u64,
+    /// Frames whose FCS the radio marked bad: dropped, their bytes are
+    /// not what was sent.
     pub bad_fcs: u64,
+    /// Of those, the ones that carried EAPOL.
+    pub bad_fcs_eapol: u64,
+    /// Frames of links, BSSs or probing stations beyond [`MAX_TRACKED`].
+    pub untracked: u64,
     pub eapol_key_frames: u64,
     pub acks: u64,
     pub unsupported_link: u64,
@@ -62,6 +75,8 @@ pub struct FrameIngest {
     /// Links whose first protected data frame since their last EAPOL-Key
     /// frame has been reported.
     encrypted_reported: std::collections::HashSet<(MacAddr, MacAddr)>,
+    /// The (AP, station) pairs that produced an event.
+    links: std::collections::HashSet<(MacAddr, MacAddr)>,
     /// Ethernet-like captures come from one side's own interface.
     own_interface_observer: Observer,
 }
@@ -77,6 +92,7 @@ impl FrameIngest {
             probes: HashMap::new(),
             saw_ack: false,
             encrypted_reported: std::collections::HashSet::new(),
+            links: std::collections::HashSet::new(),
             own_interface_observer: Observer::Station,
         }
     }
@@ -116,11 +132,59 @@ impl FrameIngest {
                 payload,
             } => {
                 self.awaiting_ack = None;
-                if ethertype == eapol::ETHERTYPE {
+                if ethertype == eapol::ETHERTYPE && self.track_pair(src, dst) {
                     self.push_eapol(origin, time, src, dst, None, None, payload);
                 }
             }
         }
+    }
+
+    /// Whether a frame of this kind between these addresses may create or
+    /// extend a link: false once [`MAX_TRACKED`] links exist and this would
+    /// be a new one.
+    fn track(&mut self, body: &Body<'_>, ta: MacAddr, ra: MacAddr, bssid: MacAddr) -> bool {
+        let peer = match body {
+            Body::Data { eapol: Some(_), .. }
+            | Body::Authentication { .. }
+            | Body::AssociationRequest { .. }
+            | Body::AssociationResponse { .. }
+            | Body::Deauthentication { .. }
+            | Body::Disassociation { .. } => {
+                if ta == bssid {
+                    ra
+                } else {
+                    ta
+                }
+            }
+            Body::Data {
+                protected: true, ..
+            } => {
+                if ta == bssid {
+                    ra
+                } else {
+                    ta
+                }
+            }
+            _ => return true,
+        };
+        if peer.is_group() {
+            return true;
+        }
+        self.track_pair(bssid, peer)
+    }
+
+    fn track_pair(&mut self, a: MacAddr, b: MacAddr) -> bool {
+        // Either order names the same link.
+        let key = if a <= b { (a, b) } else { (b, a) };
+        if self.links.contains(&key) {
+            return true;
+        }
+        if self.links.len() >= MAX_TRACKED {
+            self.stats.untracked += 1;
+            return false;
+        }
+        self.links.insert(key);
+        true
     }
 
     fn note_error(&mut self, number: u64, err: wire::Error) {
@@ -134,6 +198,23 @@ impl FrameIngest {
         let number = match origin {
             Origin::Frame { number, .. } | Origin::Line { number, .. } => number,
         };
+        if radio.is_some_and(|r| r.bad_fcs) {
+            // A bad FCS means the bytes are not what was sent: an address,
+            // a replay counter or a nonce may be wrong, so the frame proves
+            // nothing. Nor is a damaged ACK known to answer anything.
+            self.stats.bad_fcs += 1;
+            if matches!(
+                ieee80211::parse(bytes),
+                Ok(ieee80211::Frame {
+                    body: Body::Data { eapol: Some(_), .. },
+                    ..
+                })
+            ) {
+                self.stats.bad_fcs_eapol += 1;
+            }
+            self.awaiting_ack = None;
+            return;
+        }
         let frame = match ieee80211::parse(bytes) {
             Ok(frame) => frame,
             Err(err) => {
@@ -142,16 +223,12 @@ impl FrameIngest {
                 return;
             }
         };
-        let bad_fcs = radio.is_some_and(|r| r.bad_fcs);
-        if bad_fcs {
-            self.stats.bad_fcs += 1;
-        }
         let awaiting = self.awaiting_ack.take();
         if let Body::Ack = frame.body {
             self.stats.acks += 1;
             self.saw_ack = true;
             if let Some(wait) = awaiting {
-                if !bad_fcs && frame.ra() == wait.ta && time - wait.time <= ACK_WINDOW_S {
+                if frame.ra() == wait.ta && time - wait.time <= ACK_WINDOW_S {
                     if let Some(air) = self.events.get_mut(wait.event).and_then(air_of) {
                         air.acked = Some(true);
                     }
@@ -163,12 +240,22 @@ impl FrameIngest {
             retry: frame.retry(),
             sequence_number: frame.sequence_number(),
             signal_dbm: radio.and_then(|r| r.signal_dbm),
-            bad_fcs,
+            bad_fcs: false,
             acked: None,
+            ta: frame.ta(),
+            sa: if frame.fc.from_ds() && !frame.fc.to_ds() {
+                frame.addr3
+            } else {
+                frame.ta()
+            },
         };
         let ta = frame.ta().unwrap_or(MacAddr::ZERO);
         let ra = frame.ra();
         let bssid = frame.bssid().unwrap_or(MacAddr::ZERO);
+        if !self.track(&frame.body, ta, ra, bssid) {
+            self.awaiting_ack = None;
+            return;
+        }
         let before = self.events.len();
         match frame.body {
             Body::Data {
@@ -183,7 +270,9 @@ impl FrameIngest {
             } if frame.fc.to_ds() != frame.fc.from_ds() && !ra.is_group() => {
                 let from_sta = frame.fc.to_ds();
                 let sta = if from_sta { ta } else { ra };
-                if self.encrypted_reported.insert((bssid, sta)) {
+                if self.encrypted_reported.len() < MAX_TRACKED
+                    && self.encrypted_reported.insert((bssid, sta))
+                {
                     self.push_event(
                         origin,
                         time,
@@ -204,8 +293,14 @@ impl FrameIngest {
             Body::ProbeRequest { elements } => {
                 let ssid = elements.ssid().unwrap_or_default();
                 // Broadcast probes name no network; a directed one says what the station looks for.
-                if !ssid.is_empty() {
-                    let seen = self.probes.entry((ta, ssid.to_vec())).or_insert(0);
+                let key = (ta, ssid.to_vec());
+                if !ssid.is_empty()
+                    && self.probes.len() >= MAX_TRACKED
+                    && !self.probes.contains_key(&key)
+                {
+                    self.stats.untracked += 1;
+                } else if !ssid.is_empty() {
+                    let seen = self.probes.entry(key).or_insert(0);
                     *seen += 1;
                     if *seen <= 3 {
                         self.push_event(
@@ -286,7 +381,7 @@ impl FrameIngest {
             _ => {}
         }
         // Unicast frames that went into an event wait for their ACK.
-        if self.events.len() > before && !ra.is_group() && !bad_fcs {
+        if self.events.len() > before && !ra.is_group() {
             self.awaiting_ack = Some(AwaitingAck {
                 event: self.events.len() - 1,
                 ta,
@@ -311,6 +406,10 @@ impl FrameIngest {
             known.ssid == ssid && known.rsn.as_deref() == rsn && known.wpa.as_deref() == wpa
         });
         if unchanged {
+            return;
+        }
+        if !self.beacons.contains_key(&bssid) && self.beacons.len() >= MAX_TRACKED {
+            self.stats.untracked += 1;
             return;
         }
         self.beacons.insert(
@@ -457,4 +556,42 @@ fn security_ie(elements: Elements<'_>, id: u8) -> Option<SecurityIe> {
         id,
         body: body.to_vec(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mac(n: u32) -> MacAddr {
+        let b = n.to_be_bytes();
+        MacAddr([0x02, 0, b[0], b[1], b[2], b[3]])
+    }
+
+    #[test]
+    fn links_beyond_the_cap_are_counted_not_tracked() {
+        let mut ingest = FrameIngest::new(0);
+        let ap = mac(0);
+        for n in 1..=MAX_TRACKED as u32 {
+            assert!(ingest.track_pair(ap, mac(n)));
+        }
+        assert_eq!(ingest.links.len(), MAX_TRACKED);
+        // A known link stays tracked, in either address order.
+        assert!(ingest.track_pair(mac(7), ap));
+        assert_eq!(ingest.stats.untracked, 0);
+        // New ones are refused and counted.
+        assert!(!ingest.track_pair(ap, mac(MAX_TRACKED as u32 + 1)));
+        assert!(!ingest.track_pair(mac(MAX_TRACKED as u32 + 2), ap));
+        assert_eq!(ingest.stats.untracked, 2);
+        assert_eq!(ingest.links.len(), MAX_TRACKED);
+    }
+
+    #[test]
+    fn group_receivers_are_not_links() {
+        let mut ingest = FrameIngest::new(0);
+        let body = Body::Deauthentication { reason: 3 };
+        assert!(ingest.track(&body, mac(0), MacAddr::BROADCAST, mac(0)));
+        assert!(ingest.links.is_empty());
+        assert!(ingest.track(&body, mac(0), mac(1), mac(0)));
+        assert_eq!(ingest.links.len(), 1);
+    }
 }
