@@ -262,6 +262,18 @@ fn analyze_never_prints_a_secret() {
         }
     }
     assert_eq!(runs, 2 * 3 * 2 * 4);
+    // The PSK itself as hex (what `wpa_passphrase` prints) is not echoed.
+    let secrets = verified_secrets();
+    let pmk_hex = secrets[1].forms[1].clone();
+    for format in ANALYZE_FORMATS {
+        let output = run_with(
+            &["analyze", OK_CAPTURE, "--format", format, "--psk", &pmk_hex],
+            None,
+            &dir,
+        );
+        assert_eq!(output.status.code(), Some(0), "--psk {format}");
+        assert_clean(&format!("analyze --psk {format}"), &output, &secrets);
+    }
 }
 
 #[test]
@@ -364,7 +376,7 @@ fn error_paths_never_print_a_secret() {
 
 #[test]
 fn debug_of_key_types_shows_no_key_bytes() {
-    use wpadiag::crypto::{KeyMaterial, PmkCache, Pmk};
+    use wpadiag::crypto::{KeyMaterial, Pmk, PmkCache};
     let pmk = Pmk::from_bytes([0xa5; 32]);
     let material = KeyMaterial::Pmk(pmk.clone());
     let mut cache = PmkCache::new(KeyMaterial::Passphrase(
@@ -391,10 +403,25 @@ fn debug_of_key_types_shows_no_key_bytes() {
         ("KeyData", format!("{data:?}")),
     ] {
         let lower = debug.to_lowercase();
-        assert!(!lower.contains("a5a5"), "{name} Debug shows key bytes: {debug}");
-        assert!(!lower.contains("165, 165"), "{name} Debug shows key bytes: {debug}");
-        assert!(!lower.contains(&cached), "{name} Debug shows the PMK: {debug}");
-        assert!(!lower.contains(&ptk_hex), "{name} Debug shows the KCK: {debug}");
-        assert!(!debug.contains("correct horse"), "{name} Debug shows the passphrase");
+        assert!(
+            !lower.contains("a5a5"),
+            "{name} Debug shows key bytes: {debug}"
+        );
+        assert!(
+            !lower.contains("165, 165"),
+            "{name} Debug shows key bytes: {debug}"
+        );
+        assert!(
+            !lower.contains(&cached),
+            "{name} Debug shows the PMK: {debug}"
+        );
+        assert!(
+            !lower.contains(&ptk_hex),
+            "{name} Debug shows the KCK: {debug}"
+        );
+        assert!(
+            !debug.contains("correct horse"),
+            "{name} Debug shows the passphrase"
+        );
     }
 }
