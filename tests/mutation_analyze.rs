@@ -44,7 +44,10 @@ impl XorShift {
 fn corpus() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    for dir in [root.join("captures"), root.join("../shared/captures-public")] {
+    for dir in [
+        root.join("captures"),
+        root.join("../shared/captures-public"),
+    ] {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             println!("skipping {}: not present", dir.display());
             continue;
@@ -176,7 +179,10 @@ fn mutants(data: &[u8], seed: u64) -> Vec<(String, Vec<u8>)> {
     let (layout, units) = units(data);
     // Truncation at record boundaries, and inside the record header.
     for unit in sample(&units, MAX_BOUNDARIES) {
-        out.push((format!("cut-at-{}", unit.start), data[..unit.start].to_vec()));
+        out.push((
+            format!("cut-at-{}", unit.start),
+            data[..unit.start].to_vec(),
+        ));
         let mid = (unit.start + 6).min(data.len());
         out.push((format!("cut-at-{mid}"), data[..mid].to_vec()));
     }
@@ -323,7 +329,11 @@ fn verdict_of(result: &RunResult) -> Option<String> {
         return Some(format!("panicked: {}", result.stderr.trim()));
     }
     if !matches!(result.code, Some(0..=2)) {
-        return Some(format!("exit status {:?}: {}", result.code, result.stderr.trim()));
+        return Some(format!(
+            "exit status {:?}: {}",
+            result.code,
+            result.stderr.trim()
+        ));
     }
     if result.peak_rss_kib > MAX_RSS_KIB {
         return Some(format!("peak RSS {} KiB", result.peak_rss_kib));
@@ -357,10 +367,10 @@ fn run_all(dir: &Path, inputs: Vec<(String, Vec<u8>)>, threads: usize) -> (Vec<S
                     if let Some(why) = verdict_of(&result) {
                         let keep = dir.join(format!("failed-{index}.bin"));
                         let _ = std::fs::rename(&path, &keep);
-                        failures.lock().expect("failures").push(format!(
-                            "{name} ({}): {why}",
-                            keep.display()
-                        ));
+                        failures
+                            .lock()
+                            .expect("failures")
+                            .push(format!("{name} ({}): {why}", keep.display()));
                     } else {
                         let _ = std::fs::remove_file(&path);
                     }
@@ -407,7 +417,12 @@ fn mutated_captures_never_panic_hang_or_bloat() {
         started.elapsed().as_secs_f64()
     );
     assert_eq!(ran, expected);
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -441,7 +456,9 @@ fn arbitrary_inputs() -> Vec<(String, Vec<u8>)> {
     inputs.push(("log with NUL bytes".to_string(), nul_text));
     let mut invalid_utf8 = Vec::new();
     for _ in 0..2000 {
-        invalid_utf8.extend_from_slice(b"wlan0: WPA: own WPA IE - hexdump(len=22): 30 14 \xff\xfe\xc3\x28 01 00\n");
+        invalid_utf8.extend_from_slice(
+            b"wlan0: WPA: own WPA IE - hexdump(len=22): 30 14 \xff\xfe\xc3\x28 01 00\n",
+        );
         invalid_utf8.extend_from_slice(b"\xed\xa0\x80 key_info 0x\xf0\x28\x8c\x28\n");
     }
     inputs.push(("invalid UTF-8 log".to_string(), invalid_utf8));
@@ -449,7 +466,9 @@ fn arbitrary_inputs() -> Vec<(String, Vec<u8>)> {
     // Capture magics followed by noise.
     for magic in [
         &[0xd4u8, 0xc3, 0xb2, 0xa1][..],
-        &[0x0a, 0x0d, 0x0d, 0x0a, 0x1c, 0, 0, 0, 0x4d, 0x3c, 0x2b, 0x1a][..],
+        &[
+            0x0a, 0x0d, 0x0d, 0x0a, 0x1c, 0, 0, 0, 0x4d, 0x3c, 0x2b, 0x1a,
+        ][..],
         &[0x1f, 0x8b, 0x08, 0x00][..],
     ] {
         let mut bytes = magic.to_vec();
@@ -466,7 +485,12 @@ fn arbitrary_files_never_panic() {
     let expected = inputs.len();
     let (failures, ran) = run_all(&dir, inputs, 2);
     assert_eq!(ran, expected);
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -481,7 +505,10 @@ fn long_mutation() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(600);
     let files = corpus();
-    let data: Vec<(PathBuf, Vec<u8>)> = files.iter().map(|f| (f.clone(), capture_bytes(f))).collect();
+    let data: Vec<(PathBuf, Vec<u8>)> = files
+        .iter()
+        .map(|f| (f.clone(), capture_bytes(f)))
+        .collect();
     let dir = scratch("long");
     let started = Instant::now();
     let mut round = 0u64;
@@ -491,7 +518,8 @@ fn long_mutation() {
         let mut inputs = Vec::new();
         for (file, bytes) in &data {
             let base = file.file_name().and_then(|n| n.to_str()).unwrap_or("?");
-            for (name, mutant) in mutants(bytes, file_seed(file) ^ round.wrapping_mul(0x9e37_79b9)) {
+            for (name, mutant) in mutants(bytes, file_seed(file) ^ round.wrapping_mul(0x9e37_79b9))
+            {
                 inputs.push((format!("{base} round {round}: {name}"), mutant));
             }
         }
@@ -500,6 +528,9 @@ fn long_mutation() {
         total += ran;
         round += 1;
     }
-    println!("{total} runs in {round} rounds, {} failures", failures.len());
+    println!(
+        "{total} runs in {round} rounds, {} failures",
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
