@@ -6,7 +6,7 @@
 
 mod util;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Little-endian pcap records: (offset of the record data, its length).
 fn records(pcap: &[u8]) -> Vec<(usize, usize)> {
@@ -41,7 +41,7 @@ fn write_capture(name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
-fn analyze_json(path: &PathBuf, passphrase: &str) -> serde_json::Value {
+fn analyze_json(path: &Path, passphrase: &str) -> serde_json::Value {
     let output = util::run(&[
         "analyze",
         path.to_str().unwrap(),

@@ -20,10 +20,10 @@ const MAX_RSS_KIB: u64 = 200 * 1024;
 /// Record boundaries tried per file, sampled evenly.
 const MAX_BOUNDARIES: usize = 20;
 
-pub struct XorShift(pub u64);
+struct XorShift(u64);
 
 impl XorShift {
-    pub fn next(&mut self) -> u64 {
+    fn next(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;
         x ^= x >> 7;
@@ -31,7 +31,7 @@ impl XorShift {
         self.0 = x;
         x
     }
-    pub fn below(&mut self, n: usize) -> usize {
+    fn below(&mut self, n: usize) -> usize {
         if n == 0 {
             0
         } else {
