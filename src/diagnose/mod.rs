@@ -39,7 +39,14 @@ pub const RULES: &[&dyn Rule] = &[
     &rules::handshake_ok::HandshakeOk,
     &rules::incomplete_capture::IncompleteCapture,
     &rules::no_handshake::NoHandshake,
+    // Last, and never an attempt's verdict: a pointer, not a diagnosis.
+    &rules::suspicious_frames::SuspiciousFrames,
 ];
+
+/// Findings listed beside a verdict but never chosen as one.
+fn never_verdict(finding: &Finding) -> bool {
+    finding.id == "suspicious-frames"
+}
 
 /// The diagnosis of one link.
 #[derive(Debug, Clone)]
@@ -120,7 +127,7 @@ pub fn diagnose(timeline: &Timeline, links: &[LinkAnalysis]) -> Diagnosis {
         }
         let attempt_verdicts = per_attempt
             .iter()
-            .map(|f| f.first().map_or("incomplete-capture", |f| f.id))
+            .map(|f| primary(f).map_or("incomplete-capture", |f| f.id))
             .collect();
         let verdict = choose_verdict(&per_attempt);
         // One finding per id: the verdict, then each other id's first
@@ -169,7 +176,7 @@ pub fn diagnose(timeline: &Timeline, links: &[LinkAnalysis]) -> Diagnosis {
 /// capture ends (e.g. before the next group rekey) still has that failure.
 fn choose_verdict(per_attempt: &[Vec<Finding>]) -> Finding {
     let conclusive = |f: &Finding| !matches!(f.id, "incomplete-capture" | "no-handshake");
-    let primaries: Vec<&Finding> = per_attempt.iter().filter_map(|f| f.first()).collect();
+    let primaries: Vec<&Finding> = per_attempt.iter().filter_map(|f| primary(f)).collect();
     let successes = primaries.iter().filter(|f| f.is_success()).count();
     let mut recurring: Option<(&Finding, usize)> = None;
     for finding in primaries
@@ -210,6 +217,11 @@ fn choose_verdict(per_attempt: &[Vec<Finding>]) -> Finding {
             "nothing on this link can be concluded",
         ),
     }
+}
+
+/// An attempt's own verdict: its first finding that may be one.
+fn primary(findings: &[Finding]) -> Option<&Finding> {
+    findings.iter().find(|f| !never_verdict(f))
 }
 
 /// The text of a link's SSID for display; redaction happens in `report`.

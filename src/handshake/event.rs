@@ -97,6 +97,12 @@ pub struct AirInfo {
     /// `Some(true)` when an ACK to the transmitter followed within the ACK
     /// timeout; `None` when the capture cannot show ACKs.
     pub acked: Option<bool>,
+    /// Transmitter address (addr2) of the frame.
+    pub ta: Option<MacAddr>,
+    /// Source address where it differs in meaning from the TA: addr3 of a
+    /// frame from the DS (IEEE 802.11-2020 Table 9-30). An AP's own EAPOL
+    /// frames have SA = TA = BSSID.
+    pub sa: Option<MacAddr>,
 }
 
 /// What happened to a key frame, from the observer's point of view.

@@ -67,12 +67,25 @@ impl Hasher for AddrHasher {
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<AddrHasher>>;
 type FastSet<K> = HashSet<K, BuildHasherDefault<AddrHasher>>;
 
+/// The most links (AP, station pairs), BSSs, probing stations and
+/// protected-data pairs tracked per capture. A day of a busy channel has a
+/// few thousand; beyond this the capture is hostile or generated, and the
+/// state for newcomers is not kept (counted, and reported as skipped), so
+/// memory stays bounded whatever the file holds.
+pub const MAX_TRACKED: usize = 100_000;
+
 /// Why records were not turned into events, for the report's honesty section.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IngestStats {
     pub records: u64,
     pub undecodable: u64,
+    /// Frames whose FCS the radio marked bad: dropped, their bytes are
+    /// not what was sent.
     pub bad_fcs: u64,
+    /// Of those, the ones that carried EAPOL.
+    pub bad_fcs_eapol: u64,
+    /// Frames of links, BSSs or probing stations beyond [`MAX_TRACKED`].
+    pub untracked: u64,
     pub eapol_key_frames: u64,
     pub acks: u64,
     pub unsupported_link: u64,
@@ -107,6 +120,8 @@ pub struct FrameIngest {
     /// Links whose first protected data frame since their last EAPOL-Key
     /// frame has been reported.
     encrypted_reported: FastSet<(MacAddr, MacAddr)>,
+    /// The (AP, station) pairs that produced an event.
+    links: FastSet<(MacAddr, MacAddr)>,
     /// Ethernet-like captures come from one side's own interface.
     own_interface_observer: Observer,
     /// Events before this index were handed out by [`FrameIngest::take_new`].
@@ -124,6 +139,7 @@ impl FrameIngest {
             probes: FastMap::default(),
             saw_ack: false,
             encrypted_reported: FastSet::default(),
+            links: FastSet::default(),
             own_interface_observer: Observer::Station,
             taken: 0,
         }
@@ -189,11 +205,59 @@ impl FrameIngest {
                 payload,
             } => {
                 self.awaiting_ack = None;
-                if ethertype == eapol::ETHERTYPE {
+                if ethertype == eapol::ETHERTYPE && self.track_pair(src, dst) {
                     self.push_eapol(origin, time, src, dst, None, None, payload);
                 }
             }
         }
+    }
+
+    /// Whether a frame of this kind between these addresses may create or
+    /// extend a link: false once [`MAX_TRACKED`] links exist and this would
+    /// be a new one.
+    fn track(&mut self, body: &Body<'_>, ta: MacAddr, ra: MacAddr, bssid: MacAddr) -> bool {
+        let peer = match body {
+            Body::Data { eapol: Some(_), .. }
+            | Body::Authentication { .. }
+            | Body::AssociationRequest { .. }
+            | Body::AssociationResponse { .. }
+            | Body::Deauthentication { .. }
+            | Body::Disassociation { .. } => {
+                if ta == bssid {
+                    ra
+                } else {
+                    ta
+                }
+            }
+            Body::Data {
+                protected: true, ..
+            } => {
+                if ta == bssid {
+                    ra
+                } else {
+                    ta
+                }
+            }
+            _ => return true,
+        };
+        if peer.is_group() {
+            return true;
+        }
+        self.track_pair(bssid, peer)
+    }
+
+    fn track_pair(&mut self, a: MacAddr, b: MacAddr) -> bool {
+        // Either order names the same link.
+        let key = if a <= b { (a, b) } else { (b, a) };
+        if self.links.contains(&key) {
+            return true;
+        }
+        if self.links.len() >= MAX_TRACKED {
+            self.stats.untracked += 1;
+            return false;
+        }
+        self.links.insert(key);
+        true
     }
 
     fn note_error(&mut self, number: u64, err: wire::Error) {
@@ -207,6 +271,23 @@ impl FrameIngest {
         let number = match origin {
             Origin::Frame { number, .. } | Origin::Line { number, .. } => number,
         };
+        if radio.is_some_and(|r| r.bad_fcs) {
+            // A bad FCS means the bytes are not what was sent: an address,
+            // a replay counter or a nonce may be wrong, so the frame proves
+            // nothing. Nor is a damaged ACK known to answer anything.
+            self.stats.bad_fcs += 1;
+            if matches!(
+                ieee80211::parse(bytes),
+                Ok(ieee80211::Frame {
+                    body: Body::Data { eapol: Some(_), .. },
+                    ..
+                })
+            ) {
+                self.stats.bad_fcs_eapol += 1;
+            }
+            self.awaiting_ack = None;
+            return;
+        }
         let frame = match ieee80211::parse(bytes) {
             Ok(frame) => frame,
             Err(err) => {
@@ -215,16 +296,12 @@ impl FrameIngest {
                 return;
             }
         };
-        let bad_fcs = radio.is_some_and(|r| r.bad_fcs);
-        if bad_fcs {
-            self.stats.bad_fcs += 1;
-        }
         let awaiting = self.awaiting_ack.take();
         if let Body::Ack = frame.body {
             self.stats.acks += 1;
             self.saw_ack = true;
             if let Some(wait) = awaiting {
-                if !bad_fcs && frame.ra() == wait.ta && time - wait.time <= ACK_WINDOW_S {
+                if frame.ra() == wait.ta && time - wait.time <= ACK_WINDOW_S {
                     if let Some(air) = self.events.get_mut(wait.event).and_then(air_of) {
                         air.acked = Some(true);
                     }
@@ -236,12 +313,22 @@ impl FrameIngest {
             retry: frame.retry(),
             sequence_number: frame.sequence_number(),
             signal_dbm: radio.and_then(|r| r.signal_dbm),
-            bad_fcs,
+            bad_fcs: false,
             acked: None,
+            ta: frame.ta(),
+            sa: if frame.fc.from_ds() && !frame.fc.to_ds() {
+                frame.addr3
+            } else {
+                frame.ta()
+            },
         };
         let ta = frame.ta().unwrap_or(MacAddr::ZERO);
         let ra = frame.ra();
         let bssid = frame.bssid().unwrap_or(MacAddr::ZERO);
+        if !self.track(&frame.body, ta, ra, bssid) {
+            self.awaiting_ack = None;
+            return;
+        }
         let before = self.events.len();
         match frame.body {
             Body::Data {
@@ -259,7 +346,9 @@ impl FrameIngest {
                 // Most data frames belong to a link already reported:
                 // `contains` answers them without touching the table.
                 let link = (bssid, sta);
-                if !self.encrypted_reported.contains(&link) {
+                if !self.encrypted_reported.contains(&link)
+                    && self.encrypted_reported.len() < MAX_TRACKED
+                {
                     self.encrypted_reported.insert(link);
                     self.push_event(
                         origin,
@@ -293,7 +382,10 @@ impl FrameIngest {
                         Entry::Vacant(entry) if !full => *entry.insert(1),
                         // Too many pairs (a scan storm or garbage): stay
                         // bounded and report no new pair.
-                        Entry::Vacant(_) => u32::MAX,
+                        Entry::Vacant(_) => {
+                            self.stats.untracked += 1;
+                            u32::MAX
+                        }
                     };
                     if seen <= 3 {
                         self.push_event(
@@ -374,7 +466,7 @@ impl FrameIngest {
             _ => {}
         }
         // Unicast frames that went into an event wait for their ACK.
-        if self.events.len() > before && !ra.is_group() && !bad_fcs {
+        if self.events.len() > before && !ra.is_group() {
             self.awaiting_ack = Some(AwaitingAck {
                 event: self.events.len() - 1,
                 ta,
@@ -399,6 +491,10 @@ impl FrameIngest {
             known.ssid == ssid && known.rsn.as_deref() == rsn && known.wpa.as_deref() == wpa
         });
         if unchanged {
+            return;
+        }
+        if !self.beacons.contains_key(&bssid) && self.beacons.len() >= MAX_TRACKED {
+            self.stats.untracked += 1;
             return;
         }
         self.beacons.insert(
@@ -635,5 +731,38 @@ mod tests {
         let (events, stats) = ingest.finish();
         assert_eq!(events.len(), 2);
         assert_eq!(stats.acks, 1);
+    }
+
+    fn mac(n: u32) -> MacAddr {
+        let b = n.to_be_bytes();
+        MacAddr([0x02, 0, b[0], b[1], b[2], b[3]])
+    }
+
+    #[test]
+    fn links_beyond_the_cap_are_counted_not_tracked() {
+        let mut ingest = FrameIngest::new(0);
+        let ap = mac(0);
+        for n in 1..=MAX_TRACKED as u32 {
+            assert!(ingest.track_pair(ap, mac(n)));
+        }
+        assert_eq!(ingest.links.len(), MAX_TRACKED);
+        // A known link stays tracked, in either address order.
+        assert!(ingest.track_pair(mac(7), ap));
+        assert_eq!(ingest.stats.untracked, 0);
+        // New ones are refused and counted.
+        assert!(!ingest.track_pair(ap, mac(MAX_TRACKED as u32 + 1)));
+        assert!(!ingest.track_pair(mac(MAX_TRACKED as u32 + 2), ap));
+        assert_eq!(ingest.stats.untracked, 2);
+        assert_eq!(ingest.links.len(), MAX_TRACKED);
+    }
+
+    #[test]
+    fn group_receivers_are_not_links() {
+        let mut ingest = FrameIngest::new(0);
+        let body = Body::Deauthentication { reason: 3 };
+        assert!(ingest.track(&body, mac(0), MacAddr::BROADCAST, mac(0)));
+        assert!(ingest.links.is_empty());
+        assert!(ingest.track(&body, mac(0), mac(1), mac(0)));
+        assert_eq!(ingest.links.len(), 1);
     }
 }

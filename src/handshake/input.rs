@@ -155,8 +155,15 @@ fn load_capture(
     }
     if ingest_stats.bad_fcs > 0 {
         skipped.push(format!(
-            "{} frames with a bad FCS were not trusted",
-            ingest_stats.bad_fcs
+            "{} frames with a bad FCS were dropped, {} of them EAPOL",
+            ingest_stats.bad_fcs, ingest_stats.bad_fcs_eapol
+        ));
+    }
+    if ingest_stats.untracked > 0 {
+        skipped.push(format!(
+            "{} frames of links, networks or stations beyond the first {} were not tracked",
+            ingest_stats.untracked,
+            crate::handshake::from_frame::MAX_TRACKED
         ));
     }
     if ingest_stats.unsupported_link > 0 {

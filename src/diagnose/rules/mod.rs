@@ -18,4 +18,5 @@ pub mod replay_counter;
 pub mod rsn_ie_mismatch_m2;
 pub mod rsn_ie_mismatch_m3;
 pub mod sae_failure;
+pub mod suspicious_frames;
 pub mod wrong_key_given;
