@@ -154,15 +154,21 @@ pub fn diagnose(timeline: &Timeline, links: &[LinkAnalysis]) -> Diagnosis {
         });
     }
     // Links where a handshake happened first, then in order of appearance.
-    diagnosed.sort_by_key(|l| {
-        let analysis = links.iter().find(|a| a.id == l.id);
-        let messages: usize =
-            analysis.map_or(0, |a| a.attempts.iter().map(|f| f.messages.len()).sum());
-        let first = analysis
-            .and_then(|a| a.link.events.first().copied())
-            .unwrap_or(usize::MAX);
-        (messages == 0, first)
-    });
+    // `diagnosed` was built in the order of `links`: the keys come from
+    // there by position, not by a search per comparison.
+    let mut keyed: Vec<((bool, usize), LinkDiagnosis)> = links
+        .iter()
+        .map(|a| {
+            let messages: usize = a.attempts.iter().map(|f| f.messages.len()).sum();
+            (
+                messages == 0,
+                a.link.events.first().copied().unwrap_or(usize::MAX),
+            )
+        })
+        .zip(diagnosed)
+        .collect();
+    keyed.sort_by_key(|(key, _)| *key);
+    let diagnosed: Vec<LinkDiagnosis> = keyed.into_iter().map(|(_, l)| l).collect();
     let general = rules::ap_not_found::general_findings(timeline, links, &diagnosed);
     Diagnosis {
         links: diagnosed,

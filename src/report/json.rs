@@ -52,86 +52,83 @@ pub fn write(
     for link in &report.diagnosis.links {
         namer.ap(link.id.ap);
     }
-    let links: Vec<Value> = report
-        .diagnosis
-        .links
-        .iter()
-        .filter_map(|link| {
-            let analysis = report.analyses.iter().find(|a| a.id == link.id)?;
-            let key = report.key_summary(analysis);
-            let attempts: Vec<Value> = analysis
-                .attempts
-                .iter()
-                .enumerate()
-                .map(|(i, facts)| {
-                    json!({
-                        "index": i + 1,
-                        "verdict": link.attempt_verdicts.get(i).copied(),
-                        "m1": facts.count(KeyMsg::M1),
-                        "m2": facts.count(KeyMsg::M2),
-                        "m3": facts.count(KeyMsg::M3),
-                        "m4": facts.count(KeyMsg::M4),
-                        "group1": facts.count(KeyMsg::Group1),
-                        "group2": facts.count(KeyMsg::Group2),
-                    })
+    // A capture with thousands of links makes a large document: each link
+    // is built, written and dropped in turn rather than held all at once.
+    let link_value = |link: &crate::diagnose::LinkDiagnosis| -> Option<Value> {
+        let analysis = report.analyses.iter().find(|a| a.id == link.id)?;
+        let key = report.key_summary(analysis);
+        let attempts: Vec<Value> = analysis
+            .attempts
+            .iter()
+            .enumerate()
+            .map(|(i, facts)| {
+                json!({
+                    "index": i + 1,
+                    "verdict": link.attempt_verdicts.get(i).copied(),
+                    "m1": facts.count(KeyMsg::M1),
+                    "m2": facts.count(KeyMsg::M2),
+                    "m3": facts.count(KeyMsg::M3),
+                    "m4": facts.count(KeyMsg::M4),
+                    "group1": facts.count(KeyMsg::Group1),
+                    "group2": facts.count(KeyMsg::Group2),
                 })
-                .collect();
-            let epoch = report.epoch();
-            let timeline: Vec<Value> = report
-                .rows(analysis)
+            })
+            .collect();
+        let epoch = report.epoch();
+        let timeline: Vec<Value> = report
+            .rows(analysis)
+            .into_iter()
+            .map(|row| {
+                let (frame, line, input) = origin_fields(row.origin);
+                json!({
+                    "time": row.time.map(|t| t - epoch),
+                    "frame": frame,
+                    "line": line,
+                    "input": input,
+                    "direction": match row.direction {
+                        Direction::ApToSta => "ap-to-sta",
+                        Direction::StaToAp => "sta-to-ap",
+                        Direction::Log(Observer::AccessPoint) => "ap-log",
+                        Direction::Log(_) => "sta-log",
+                    },
+                    "what": row.what,
+                    "replay_counter": row.replay_counter,
+                    "acked": row.acked,
+                    "signal_dbm": row.signal_dbm,
+                    "mic": match row.mic {
+                        MicStatus::Verified { .. } => Some("ok"),
+                        MicStatus::Failed => Some("bad"),
+                        _ => None,
+                    },
+                    "attempt": row.attempt + 1,
+                })
+            })
+            .collect();
+        Some(json!({
+            "bssid": namer.ap(link.id.ap),
+            "sta": namer.sta(link.id.sta),
+            "ssid": link.ssid.as_ref().map(|s| namer.ssid(s)),
+            "ssid_hex": if redact { None } else { link.ssid.as_ref().map(|s| hex(s.as_bytes())) },
+            "verdict": link.verdict.id,
+            "confidence": link.verdict.confidence.as_str(),
+            "summary": link.verdict.summary,
+            "findings": link.findings.iter().map(|f| finding(f, &namer)).collect::<Vec<_>>(),
+            "key": {
+                "given": key.given,
+                "station_uses_given_key": key.station_uses_given_key,
+                "ap_uses_given_key": key.ap_uses_given_key,
+                "proved_by": key.proved_by,
+                "variant": key.variant,
+            },
+            "security": analysis
+                .security_elements(&report.timeline.events)
                 .into_iter()
-                .map(|row| {
-                    let (frame, line, input) = origin_fields(row.origin);
-                    json!({
-                        "time": row.time.map(|t| t - epoch),
-                        "frame": frame,
-                        "line": line,
-                        "input": input,
-                        "direction": match row.direction {
-                            Direction::ApToSta => "ap-to-sta",
-                            Direction::StaToAp => "sta-to-ap",
-                            Direction::Log(Observer::AccessPoint) => "ap-log",
-                            Direction::Log(_) => "sta-log",
-                        },
-                        "what": row.what,
-                        "replay_counter": row.replay_counter,
-                        "acked": row.acked,
-                        "signal_dbm": row.signal_dbm,
-                        "mic": match row.mic {
-                            MicStatus::Verified { .. } => Some("ok"),
-                            MicStatus::Failed => Some("bad"),
-                            _ => None,
-                        },
-                        "attempt": row.attempt + 1,
-                    })
-                })
-                .collect();
-            Some(json!({
-                "bssid": namer.ap(link.id.ap),
-                "sta": namer.sta(link.id.sta),
-                "ssid": link.ssid.as_ref().map(|s| namer.ssid(s)),
-                "ssid_hex": if redact { None } else { link.ssid.as_ref().map(|s| hex(s.as_bytes())) },
-                "verdict": link.verdict.id,
-                "confidence": link.verdict.confidence.as_str(),
-                "summary": link.verdict.summary,
-                "findings": link.findings.iter().map(|f| finding(f, &namer)).collect::<Vec<_>>(),
-                "key": {
-                    "given": key.given,
-                    "station_uses_given_key": key.station_uses_given_key,
-                    "ap_uses_given_key": key.ap_uses_given_key,
-                    "proved_by": key.proved_by,
-                    "variant": key.variant,
-                },
-                "security": analysis
-                    .security_elements(&report.timeline.events)
-                    .into_iter()
-                    .map(|(whose, element)| json!({ "whose": whose, "element": element }))
-                    .collect::<Vec<_>>(),
-                "attempts": attempts,
-                "timeline": timeline,
-            }))
-        })
-        .collect();
+                .map(|(whose, element)| json!({ "whose": whose, "element": element }))
+                .collect::<Vec<_>>(),
+            "attempts": attempts,
+            "timeline": timeline,
+        }))
+    };
     let inputs: Vec<Value> = report
         .inputs
         .iter()
@@ -145,16 +142,34 @@ pub fn write(
             })
         })
         .collect();
-    let document = json!({
-        "verdict": report.diagnosis.verdict(),
-        "exit_status": exit_status,
-        "links": links,
-        "general": report.diagnosis.general.iter().map(|f| finding(f, &namer)).collect::<Vec<_>>(),
-        "inputs": inputs,
-        "version": env!("CARGO_PKG_VERSION"),
-    });
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    writeln!(out)
+    let general: Vec<Value> = report
+        .diagnosis
+        .general
+        .iter()
+        .map(|f| finding(f, &namer))
+        .collect();
+    let head: [(&str, Value); 5] = [
+        ("verdict", json!(report.diagnosis.verdict())),
+        ("exit_status", json!(exit_status)),
+        ("general", json!(general)),
+        ("inputs", json!(inputs)),
+        ("version", json!(env!("CARGO_PKG_VERSION"))),
+    ];
+    writeln!(out, "{{")?;
+    for (key, value) in head {
+        writeln!(out, "  {}: {},", json!(key), serde_json::to_string(&value)?)?;
+    }
+    write!(out, "  \"links\": [")?;
+    let mut first = true;
+    for link in &report.diagnosis.links {
+        let Some(value) = link_value(link) else {
+            continue;
+        };
+        write!(out, "{}\n    ", if first { "" } else { "," })?;
+        serde_json::to_writer(&mut *out, &value)?;
+        first = false;
+    }
+    writeln!(out, "{}]\n}}", if first { "" } else { "\n  " })
 }
 
 fn origin_fields(origin: Origin) -> (Option<u64>, Option<u64>, u32) {
