@@ -71,6 +71,7 @@ fuzz_target!(|data: &[u8]| {
             markdown,
             color: false,
             redact,
+            verbose: redact,
         };
         out.clear();
         let _ = report::text::write(&report, style, &mut out);
