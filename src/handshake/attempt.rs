@@ -402,17 +402,17 @@ fn expected_descriptor_version(facts: &AttemptFacts) -> Option<u8> {
 /// (both 00-0F-AC for RSN, 00-50-F2 for WPA1, whose numbering agrees for
 /// the values used here).
 pub fn first_pairwise_and_akm(ie: &SecurityIe) -> Option<(u8, u8)> {
-    let body = ie.body.as_slice();
-    // version(2) group(4) pairwise count(2) pairwise list, akm count(2) akm list
-    let pairwise_count = usize::from(u16::from_le_bytes([*body.get(6)?, *body.get(7)?]));
-    let pairwise = *body.get(8 + 3)?;
-    let akm_at = 8 + 4 * pairwise_count;
-    let akm_count = u16::from_le_bytes([*body.get(akm_at)?, *body.get(akm_at + 1)?]);
-    if pairwise_count == 0 || akm_count == 0 {
-        return None;
+    use crate::wire::rsn::RsnInfo;
+    let info = if ie.id == 48 {
+        RsnInfo::parse_rsn(&ie.body)
+    } else {
+        RsnInfo::parse_wpa(&ie.body)
     }
-    let akm = *body.get(akm_at + 2 + 3)?;
-    Some((pairwise, akm))
+    .ok()?;
+    Some((
+        info.pairwise_ciphers.first()?.suite_type(),
+        info.akms.first()?.suite_type(),
+    ))
 }
 
 /// Origin of an event, for evidence.
