@@ -149,6 +149,8 @@ struct LiveRun {
     /// Seconds from sending each frame to its event line on stderr.
     latencies: Vec<f64>,
     stderr: Vec<String>,
+    /// `Uid:`, `CapPrm:` and `CapEff:` of /proc/PID/status once capturing.
+    privileges: Vec<String>,
 }
 
 /// Runs `wpadiag live` on one end, replays `capture` into the other at
@@ -221,6 +223,14 @@ fn replay(
             break;
         }
     }
+    // Privileges are dropped before "capturing on" is printed.
+    let status_text =
+        std::fs::read_to_string(format!("/proc/{}/status", child.id())).expect("/proc/PID/status");
+    let privileges = status_text
+        .lines()
+        .filter(|l| l.starts_with("Uid:") || l.starts_with("CapPrm:") || l.starts_with("CapEff:"))
+        .map(|l| l.split_whitespace().take(2).collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>();
     let fd = sender(&veth.a);
     let t0 = frames.first().map_or(0.0, |f| f.0);
     let start = Instant::now();
@@ -283,6 +293,7 @@ fn replay(
         report,
         latencies,
         stderr,
+        privileges,
     }
 }
 
@@ -486,6 +497,22 @@ fn ctrl_c_leaves_a_readable_pcapng_and_a_report() {
         &[],
     );
     drop(veth);
+    // Root without sudo: the capabilities go, the uid stays.
+    assert_eq!(
+        run.privileges,
+        [
+            "Uid: 0",
+            "CapPrm: 0000000000000000",
+            "CapEff: 0000000000000000"
+        ]
+    );
+    assert!(
+        run.stderr
+            .iter()
+            .any(|l| l == "wpadiag: capture socket open; continuing with no capabilities"),
+        "{}",
+        run.stderr.join("\n")
+    );
     assert!(
         run.stderr
             .iter()
@@ -577,14 +604,86 @@ fn until_done_stops_when_the_handshake_completes() {
     assert!(
         run.stderr
             .iter()
-            .any(|l| l == "wpadiag: capture socket open; continuing as uid 65534 (SUDO_UID)"),
+            .any(|l| l
+                == "wpadiag: capture socket open; continuing as uid 65534 (SUDO_UID) with no capabilities"),
         "{}",
         run.stderr.join("\n")
+    );
+    assert_eq!(
+        run.privileges,
+        [
+            "Uid: 65534",
+            "CapPrm: 0000000000000000",
+            "CapEff: 0000000000000000"
+        ]
     );
     let owner = std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(&written).expect("written"));
     assert_eq!(owner, 65534, "the capture file is handed to the sudo user");
     assert_eq!(frames_of(&written).len(), 4);
     let _ = std::fs::remove_file(&written);
+}
+
+/// Interfaces whose names wpadiag gives the monitor interfaces it adds.
+fn monitor_interfaces() -> Vec<String> {
+    std::fs::read_dir("/sys/class/net")
+        .map(|dir| {
+            dir.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with("wpadiagmon"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn monitor_on_a_wired_interface_is_refused_cleanly() {
+    if let Some(reason) = skip_reason() {
+        eprintln!("skipped: {reason}");
+        return;
+    }
+    let Some(veth) = Veth::create() else { return };
+    let before = monitor_interfaces();
+    let out = run_as_root(&[
+        "live",
+        &veth.b,
+        "--monitor",
+        "--channel",
+        "6",
+        "--duration",
+        "1",
+    ]);
+    drop(veth);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    // Without cfg80211 the kernel has no nl80211 family; with it, a veth is
+    // no Wi-Fi interface: either way one line says why, and nothing is left.
+    assert!(
+        stderr.contains("--monitor needs a Wi-Fi driver that speaks nl80211")
+            || stderr.contains("is not a Wi-Fi (nl80211) interface"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(monitor_interfaces(), before);
+}
+
+#[test]
+fn channel_needs_monitor_and_a_real_channel() {
+    let out = Command::new(util::bin())
+        .args(["live", "lo", "--channel", "6"])
+        .output()
+        .expect("run wpadiag");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--monitor"));
+    let out = Command::new(util::bin())
+        .args(["live", "lo", "--monitor", "--channel", "15"])
+        .output()
+        .expect("run wpadiag");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no 2.4 or 5 GHz channel 15"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

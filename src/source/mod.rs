@@ -10,6 +10,7 @@
 pub mod capture;
 pub mod live;
 pub mod log;
+pub mod nl80211;
 pub mod pcapng_writer;
 pub mod supplicant_conf;
 pub mod wpa_ctrl;

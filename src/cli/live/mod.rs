@@ -1,6 +1,8 @@
 //! `wpadiag live`: capture on an interface, show each handshake event as it
 //! is decoded, and print the same report as `analyze` when the capture stops.
 
+mod monitor;
+mod privileges;
 mod sock;
 
 use std::collections::HashMap;
@@ -45,17 +47,26 @@ use wpadiag::{
 /// prints it) goes to stdout when the capture stops: after --duration,
 /// --count frames, --until done, or Ctrl-C.
 ///
-/// Needs CAP_NET_RAW: run with sudo, or once
-/// `sudo setcap cap_net_raw,cap_net_admin+ep $(command -v wpadiag)`.
-/// Not yet supported: --monitor (creating a monitor interface through
-/// nl80211; create one with `iw dev wlan0 interface add mon0 type monitor`).
+/// With --monitor, wpadiag adds a monitor interface to the radio of IFACE
+/// (over nl80211, as `iw` would), tunes it to the network's channel,
+/// captures there, and removes it when it stops, also on Ctrl-C and on
+/// errors. Current kernels and supplicants pass EAPOL over nl80211's control
+/// port, past the managed interface: then --monitor (or --wpa-ctrl) is the
+/// way to see the handshake.
+///
+/// Needs CAP_NET_RAW (and CAP_NET_ADMIN for --monitor): run with sudo, or
+/// once `sudo setcap cap_net_raw,cap_net_admin+ep $(command -v wpadiag)`.
+/// Once its sockets are open, wpadiag gives up every capability it no
+/// longer needs (under sudo it becomes the invoking user).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
   sudo wpadiag live wlan0 --ssid 'Home Net' --ask --until done
       On the station's own interface while it connects; stops when the handshake ends.
   sudo wpadiag live mon0 --duration 60 --write attempt.pcapng --handshake-only
-      A monitor interface for a minute; keeps the handshake frames for a bug report.")]
+      A monitor interface for a minute; keeps the handshake frames for a bug report.
+  sudo wpadiag live wlan0 --monitor --channel 6 --ssid 'Home Net' --ask --until done
+      Adds a monitor interface to wlan0's radio on channel 6, watches, removes it.")]
 pub struct Args {
     /// The interface to capture on (managed: Ethernet frames; monitor: radiotap).
     #[arg(value_name = "IFACE")]
@@ -111,9 +122,16 @@ pub struct Args {
     #[arg(long, value_name = "PATH")]
     pub wpa_ctrl: Option<PathBuf>,
 
-    /// Create a monitor interface on the same radio (not yet supported).
+    /// Add a monitor interface to IFACE's radio and capture there (removed
+    /// at the end): sees ACKs, retries, signal and deauthentications.
     #[arg(long)]
     pub monitor: bool,
+
+    /// With --monitor: the channel (2.4/5 GHz number, or a frequency like
+    /// 5955MHz). Default: IFACE's current channel, else the channel of the
+    /// network (--ssid) in the kernel's scan results.
+    #[arg(long, value_name = "CHANNEL", requires = "monitor", value_parser = monitor::parse_channel)]
+    pub channel: Option<u32>,
 
     #[command(flatten)]
     pub key: KeyArgs,
@@ -134,15 +152,33 @@ const DIAGNOSE_EVERY: Duration = Duration::from_secs(1);
 const ACK_WAIT: Duration = Duration::from_millis(50);
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    if args.monitor {
-        anyhow::bail!(
-            "--monitor is not yet supported: create a monitor interface with \
-             `iw dev IFACE interface add mon0 type monitor` and run wpadiag live on mon0"
-        );
-    }
-    let plan = live::plan(&args.interface)?;
-    let ifindex = nix::net::if_::if_nametoindex(args.interface.as_str())
-        .with_context(|| format!("no network interface named {}", args.interface))?;
+    live::check_name(&args.interface)?;
+    let mut monitor = if args.monitor {
+        match monitor::MonitorInterface::create(
+            &args.interface,
+            args.channel,
+            args.ssid.as_ref().map(|s| s.as_bytes()),
+        ) {
+            Ok(monitor) => monitor,
+            Err(err) if is_permission(&err) => {
+                eprintln!(
+                    "wpadiag: adding a monitor interface needs CAP_NET_ADMIN: run with sudo, or \
+                     once `sudo setcap cap_net_raw,cap_net_admin+ep $(command -v wpadiag)`"
+                );
+                return Ok(ExitCode::from(EXIT_ERROR));
+            }
+            Err(err) => return Err(err),
+        }
+    } else {
+        None
+    };
+    let capture_name = match &monitor {
+        Some(monitor) => monitor.name.clone(),
+        None => args.interface.clone(),
+    };
+    let plan = live::plan(&capture_name)?;
+    let ifindex = nix::net::if_::if_nametoindex(capture_name.as_str())
+        .with_context(|| format!("no network interface named {capture_name}"))?;
     // The socket first: without privileges, say so before anything else.
     let fd = match sock::open_bound(ifindex, plan.protocol) {
         Ok(fd) => fd,
@@ -155,7 +191,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Err(errno) => {
             return Err(std::io::Error::from(errno))
-                .with_context(|| format!("opening a packet socket on {}", args.interface));
+                .with_context(|| format!("opening a packet socket on {capture_name}"));
         }
     };
     let mut capture =
@@ -177,13 +213,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(path) => Some(CtrlEvents::start(path)?),
         None => None,
     };
-    // Everything that needed root is open: under sudo, go on as the user.
-    if let Some(uid) = drop_root(file.as_ref(), ctrl.as_ref().map(|c| c.local.as_path()))? {
-        eprintln!("wpadiag: capture socket open; continuing as uid {uid} (SUDO_UID)");
+    // Everything that needed privileges is open: go on with none, or with
+    // CAP_NET_ADMIN alone while a monitor interface is left to remove.
+    let dropped = privileges::drop(
+        monitor.is_some(),
+        file.as_ref(),
+        ctrl.as_ref().map(|c| c.local.as_path()),
+    )?;
+    if let Some(dropped) = dropped {
+        eprintln!("wpadiag: capture socket open; {dropped}");
     }
     let mut writer = match (file, &args.write) {
         (Some(file), Some(path)) => Some(
-            PcapngWriter::new(BufWriter::new(file), plan.linktype, &args.interface)
+            PcapngWriter::new(BufWriter::new(file), plan.linktype, &capture_name)
                 .with_context(|| format!("writing {}", path.display()))?,
         ),
         _ => None,
@@ -204,7 +246,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let namer = Namer::new(args.redact);
     eprintln!(
         "wpadiag: capturing on {} ({}{}); stop with Ctrl-C",
-        args.interface,
+        capture_name,
         plan.linktype.name(),
         if plan.linktype == LinkType::ETHERNET {
             ", EAPOL frames only"
@@ -261,7 +303,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(None) if pending => Vec::new(),
             Ok(None) => continue,
             Err(err) => {
-                return Err(err).with_context(|| format!("capturing on {}", args.interface));
+                return Err(err).with_context(|| format!("capturing on {capture_name}"));
             }
         };
         let decisive = new.iter().any(|e| {
@@ -303,6 +345,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             break;
         }
     }
+    if let Some(monitor) = &mut monitor {
+        match monitor.remove() {
+            Ok(()) => eprintln!("wpadiag: removed monitor interface {}", monitor.name),
+            Err(err) => eprintln!("wpadiag: could not remove {}: {err}", monitor.name),
+        }
+    }
     let (events, stats) = ingest.finish();
     let ctrl_input = ctrl.map(|mut ctrl| {
         ctrl.drain(&mut epoch);
@@ -324,7 +372,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut timeline = Timeline::default();
     timeline.add(
         Input {
-            name: format!("live:{}", args.interface),
+            name: format!("live:{capture_name}"),
             kind: InputKind::Capture {
                 linktypes: vec![plan.linktype],
                 shows_acks,
@@ -362,10 +410,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let note = format!(
                 "no EAPOL frames arrived on {}: if the station connected meanwhile, its EAPOL \
                  frames went over nl80211's control port (the default of current kernels, \
-                 hostapd and wpa_supplicant), which bypasses the managed interface; capture \
-                 on a monitor interface on the same radio (`iw dev {} interface add mon0 type \
-                 monitor`, then `wpadiag live mon0`), or add --wpa-ctrl for the supplicant's \
-                 own events",
+                 hostapd and wpa_supplicant), which bypasses the managed interface; run again \
+                 with --monitor (a monitor interface on the same radio: `wpadiag live {} \
+                 --monitor`), or add --wpa-ctrl for the supplicant's own events",
                 args.interface, args.interface
             );
             eprintln!("wpadiag: {note}");
@@ -383,10 +430,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ));
     }
     let mut inputs = vec![InputSummary {
-        name: format!("live:{}", args.interface),
+        name: format!("live:{capture_name}"),
         description: format!(
-            "live capture on {}, {} ({}), {} records, {} EAPOL-Key frames{}",
-            args.interface,
+            "live capture on {}{}, {} ({}), {} records, {} EAPOL-Key frames{}",
+            capture_name,
+            if monitor.is_some() {
+                format!(" (monitor interface on {}'s radio)", args.interface)
+            } else {
+                String::new()
+            },
             plan.linktype.name(),
             plan.linktype.0,
             stats.records,
@@ -406,40 +458,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     analyze::print_report(&timeline, &analyses, inputs, key_given, output)
 }
 
-/// Run through sudo, wpadiag needs root only to open the packet socket
-/// (and the files and control socket it opened since): then it becomes the
-/// user who ran sudo, as `tcpdump -Z` does, so decoding what anyone on the
-/// air can send runs unprivileged. What it created is handed to that user.
-/// Returns the uid it switched to, if it did.
-fn drop_root(
-    file: Option<&File>,
-    ctrl_socket: Option<&std::path::Path>,
-) -> anyhow::Result<Option<u32>> {
-    use nix::unistd::{Gid, Uid};
-    if !nix::unistd::geteuid().is_root() {
-        return Ok(None);
-    }
-    let id = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u32>().ok());
-    let (Some(uid), Some(gid)) = (id("SUDO_UID"), id("SUDO_GID")) else {
-        return Ok(None);
-    };
-    if uid == 0 {
-        return Ok(None);
-    }
-    let (user, group) = (Uid::from_raw(uid), Gid::from_raw(gid));
-    if let Some(file) = file {
-        nix::unistd::fchown(file, Some(user), Some(group))
-            .context("handing the capture file to the sudo user")?;
-    }
-    if let Some(path) = ctrl_socket {
-        nix::unistd::chown(path, Some(user), Some(group))
-            .context("handing the control socket to the sudo user")?;
-    }
-    // Groups first, uid last: after setuid there is no way back.
-    nix::unistd::setgroups(&[group]).context("dropping supplementary groups")?;
-    nix::unistd::setgid(group).context("switching to SUDO_GID")?;
-    nix::unistd::setuid(user).context("switching to SUDO_UID")?;
-    Ok(Some(uid))
+/// Whether an error chain ends in a missing capability.
+fn is_permission(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<wpadiag::source::nl80211::NlError>()
+            .is_some_and(|e| e.is_permission())
+    })
 }
 
 /// What the diagnosis of the events so far says.
