@@ -231,7 +231,20 @@ fn replay(
         .filter(|l| l.starts_with("Uid:") || l.starts_with("CapPrm:") || l.starts_with("CapEff:"))
         .map(|l| l.split_whitespace().take(2).collect::<Vec<_>>().join(" "))
         .collect::<Vec<_>>();
+    // As on a station's own interface: the AP's frames arrive from the
+    // other end, the station's leave through the captured one (the kernel
+    // shows outgoing frames only to ETH_P_ALL sockets).
     let fd = sender(&veth.a);
+    let own = sender(&veth.b);
+    let station: Option<Vec<u8>> = frames
+        .first()
+        .and_then(|f| f.1.get(..6))
+        .map(<[u8]>::to_vec);
+    // A frame that is not EAPOL, for the socket's filter to drop.
+    let mut arp = vec![0xff; 6];
+    arp.extend_from_slice(&[2, 0, 0, 0, 0, 9, 0x08, 0x06]);
+    arp.resize(42, 0);
+    socket::send(fd.as_raw_fd(), &arp, socket::MsgFlags::empty()).expect("send ARP");
     let t0 = frames.first().map_or(0.0, |f| f.0);
     let start = Instant::now();
     let mut sent = Vec::new();
@@ -241,7 +254,11 @@ fn replay(
             std::thread::sleep(wait);
         }
         sent.push(Instant::now());
-        let n = socket::send(fd.as_raw_fd(), data, socket::MsgFlags::empty()).expect("send");
+        let from_station = station
+            .as_deref()
+            .is_some_and(|s| data.get(6..12) == Some(s));
+        let out = if from_station { &own } else { &fd };
+        let n = socket::send(out.as_raw_fd(), data, socket::MsgFlags::empty()).expect("send");
         assert_eq!(n, data.len());
     }
     if stop != Stop::Count && stop != Stop::Itself {

@@ -110,11 +110,25 @@ pub fn linktype_for_arphrd(arphrd: u16) -> Option<LinkType> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InterfacePlan {
     pub linktype: LinkType,
-    /// The ethertype to bind to, in host order: EAPOL only on an Ethernet
-    /// (managed) interface, so the kernel drops everything else before it
-    /// is copied; every frame on an 802.11 interface.
+    /// The ethertype to bind to, in host order: always `ETH_P_ALL`, the only
+    /// binding that also sees the frames the host itself sends (the kernel
+    /// passes outgoing frames to `ETH_P_ALL` taps alone), which on a
+    /// station's interface are its msg 2/4 and 4/4.
     pub protocol: u16,
+    /// Only EAPOL frames are wanted (an Ethernet interface): the socket gets
+    /// [`EAPOL_FILTER`], so the kernel drops everything else before copying.
+    pub eapol_only: bool,
 }
+
+/// A classic BPF program accepting only frames of ethertype 0x888E, as
+/// `(code, jt, jf, k)`: `ldh [12]; jeq #0x888e, accept, drop; accept: ret
+/// #262144; drop: ret #0` (what `tcpdump -d ether proto 0x888e` prints).
+pub const EAPOL_FILTER: [(u16, u8, u8, u32); 4] = [
+    (0x28, 0, 0, 12),
+    (0x15, 0, 1, ETH_P_PAE as u32),
+    (0x06, 0, 0, 0x0004_0000),
+    (0x06, 0, 0, 0),
+];
 
 /// Reads the interface's type and decides the link type and bound protocol.
 pub fn plan(name: &str) -> Result<InterfacePlan, LiveError> {
@@ -123,12 +137,11 @@ pub fn plan(name: &str) -> Result<InterfacePlan, LiveError> {
         name: name.to_string(),
         arphrd,
     })?;
-    let protocol = if linktype == LinkType::ETHERNET {
-        ETH_P_PAE
-    } else {
-        ETH_P_ALL
-    };
-    Ok(InterfacePlan { linktype, protocol })
+    Ok(InterfacePlan {
+        linktype,
+        protocol: ETH_P_ALL,
+        eapol_only: linktype == LinkType::ETHERNET,
+    })
 }
 
 /// Whether `errno` from `socket()` means missing privileges.

@@ -56,6 +56,7 @@ const NL80211_ATTR_MNTR_FLAGS: u16 = 23;
 const NL80211_ATTR_WIPHY_FREQ: u16 = 38;
 const NL80211_ATTR_WIPHY_CHANNEL_TYPE: u16 = 39;
 const NL80211_ATTR_BSS: u16 = 47;
+const NL80211_ATTR_SSID: u16 = 52;
 const NL80211_BSS_BSSID: u16 = 1;
 const NL80211_BSS_FREQUENCY: u16 = 2;
 const NL80211_BSS_INFORMATION_ELEMENTS: u16 = 6;
@@ -143,6 +144,8 @@ pub struct InterfaceInfo {
     /// The operating frequency in MHz, when the interface is on a channel
     /// (associated, or a monitor interface that was tuned).
     pub freq: Option<u32>,
+    /// The SSID of the network a station interface is connected to.
+    pub ssid: Option<Vec<u8>>,
 }
 
 /// One BSS of the kernel's scan results.
@@ -347,6 +350,7 @@ fn parse_interface(payload: &[u8]) -> Option<InterfaceInfo> {
             NL80211_ATTR_IFTYPE => info.iftype = attr_u32(value)?,
             NL80211_ATTR_MAC => info.mac = attr_mac(value),
             NL80211_ATTR_WIPHY_FREQ => info.freq = attr_u32(value),
+            NL80211_ATTR_SSID => info.ssid = Some(value.to_vec()),
             _ => {}
         }
     }
@@ -743,7 +747,8 @@ mod tests {
             .u32(NL80211_ATTR_WIPHY, 1)
             .u32(NL80211_ATTR_IFTYPE, NL80211_IFTYPE_STATION)
             .attr(NL80211_ATTR_MAC, &[2, 0, 0, 0, 1, 0])
-            .u32(NL80211_ATTR_WIPHY_FREQ, 2437);
+            .u32(NL80211_ATTR_WIPHY_FREQ, 2437)
+            .attr(NL80211_ATTR_SSID, b"Corner Bakery");
         let datagram = reply(0x1c, 5, &attrs);
         let messages: Vec<_> = messages(&datagram).collect::<Result<_, _>>().unwrap();
         assert_eq!(messages.len(), 1);
@@ -757,6 +762,7 @@ mod tests {
                 iftype: NL80211_IFTYPE_STATION,
                 mac: Some([2, 0, 0, 0, 1, 0]),
                 freq: Some(2437),
+                ssid: Some(b"Corner Bakery".to_vec()),
             }
         );
     }

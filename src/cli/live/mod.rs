@@ -4,6 +4,7 @@
 mod monitor;
 mod privileges;
 mod sock;
+mod watch;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -180,7 +181,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let ifindex = nix::net::if_::if_nametoindex(capture_name.as_str())
         .with_context(|| format!("no network interface named {capture_name}"))?;
     // The socket first: without privileges, say so before anything else.
-    let fd = match sock::open_bound(ifindex, plan.protocol) {
+    let filter = plan.eapol_only.then_some(&live::EAPOL_FILTER[..]);
+    let fd = match sock::open_bound(ifindex, plan.protocol, filter) {
         Ok(fd) => fd,
         Err(errno) if live::is_permission_error(errno) => {
             eprintln!(
@@ -212,6 +214,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut ctrl = match &args.wpa_ctrl {
         Some(path) => Some(CtrlEvents::start(path)?),
         None => None,
+    };
+    let mut watch = if monitor.is_none() && plan.linktype == LinkType::ETHERNET {
+        watch::AssociationWatch::start(&capture_name, ifindex)
+    } else {
+        None
     };
     // Everything that needed privileges is open: go on with none, or with
     // CAP_NET_ADMIN alone while a monitor interface is left to remove.
@@ -281,6 +288,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         if let Some(ctrl) = &mut ctrl {
             ctrl.drain(&mut epoch);
+        }
+        if let Some(warning) = watch.as_mut().and_then(|w| w.poll(frames, ctrl.is_some())) {
+            eprintln!("wpadiag: {warning}");
         }
         let new = match capture.recv() {
             Ok(Some(packet)) => {

@@ -83,9 +83,12 @@ impl MonitorInterface {
                 match tuned {
                     Ok(()) => describe(freq, &source, base),
                     Err(err) => {
+                        // A station interface that is up owns the radio's
+                        // channel: it scans, then stays on its network's.
                         eprintln!(
-                            "wpadiag: could not tune {} to {freq} MHz: {err}; it stays on the radio's current channel",
-                            monitor.name
+                            "wpadiag: could not tune {} to {}: {err}",
+                            monitor.name,
+                            channel_name(freq)
                         );
                         match info.freq {
                             Some(current) => describe(
@@ -93,7 +96,10 @@ impl MonitorInterface {
                                 &ChannelSource::Association(base.to_string()),
                                 base,
                             ),
-                            None => "the radio's current channel".to_string(),
+                            None => format!(
+                                "following the channel {base} uses (it scans, then stays on \
+                                 its network's)"
+                            ),
                         }
                     }
                 }
@@ -159,11 +165,15 @@ fn choose_channel(
     ))
 }
 
-fn describe(freq: u32, source: &ChannelSource, base: &str) -> String {
-    let channel = match nl80211::freq_to_channel(freq) {
+fn channel_name(freq: u32) -> String {
+    match nl80211::freq_to_channel(freq) {
         Some(n) => format!("channel {n} ({freq} MHz)"),
         None => format!("{freq} MHz"),
-    };
+    }
+}
+
+fn describe(freq: u32, source: &ChannelSource, base: &str) -> String {
+    let channel = channel_name(freq);
     let from = match source {
         ChannelSource::Option => "from --channel".to_string(),
         ChannelSource::Association(name) if !name.is_empty() => {

@@ -1,27 +1,61 @@
-//! Opening and binding the `AF_PACKET` socket: the one place that needs
-//! `unsafe`, because `nix` builds a `sockaddr_ll` only from a raw pointer.
+//! Opening, filtering and binding the `AF_PACKET` socket: the one place
+//! that needs `unsafe`, because `nix` builds a `sockaddr_ll` only from a raw
+//! pointer and has no `SO_ATTACH_FILTER`.
 
 use std::os::fd::OwnedFd;
 
 use nix::errno::Errno;
 use nix::sys::socket::{self, AddressFamily, LinkAddr, SockFlag, SockType, SockaddrLike, bind};
 
-/// Opens a raw packet socket that receives nothing until bound, then binds
-/// it to interface `ifindex` and ethertype `protocol` (host order). Binding
-/// with the protocol, rather than passing it to `socket()`, means no frame
-/// of another interface is ever queued on the socket.
-pub fn open_bound(ifindex: u32, protocol: u16) -> Result<OwnedFd, Errno> {
+/// Opens a raw packet socket that receives nothing until bound, attaches
+/// `filter` (a classic BPF program) if given, then binds it to interface
+/// `ifindex` and ethertype `protocol` (host order). Binding with the
+/// protocol, rather than passing it to `socket()`, and filtering before
+/// binding mean no frame of another interface, and none the filter
+/// rejects, is ever queued on the socket.
+pub fn open_bound(
+    ifindex: u32,
+    protocol: u16,
+    filter: Option<&[(u16, u8, u8, u32)]>,
+) -> Result<OwnedFd, Errno> {
     let fd = socket::socket(
         AddressFamily::Packet,
         SockType::Raw,
         SockFlag::SOCK_CLOEXEC,
         None,
     )?;
+    if let Some(filter) = filter {
+        attach_filter(&fd, filter)?;
+    }
     bind(
         std::os::fd::AsRawFd::as_raw_fd(&fd),
         &link_addr(ifindex, protocol)?,
     )?;
     Ok(fd)
+}
+
+/// `SO_ATTACH_FILTER`: nix has no wrapper for it.
+fn attach_filter(fd: &OwnedFd, program: &[(u16, u8, u8, u32)]) -> Result<(), Errno> {
+    let mut instructions: Vec<nix::libc::sock_filter> = program
+        .iter()
+        .map(|&(code, jt, jf, k)| nix::libc::sock_filter { code, jt, jf, k })
+        .collect();
+    let prog = nix::libc::sock_fprog {
+        len: u16::try_from(instructions.len()).map_err(|_| Errno::EINVAL)?,
+        filter: instructions.as_mut_ptr(),
+    };
+    // SAFETY: `prog` points at `instructions`, which outlives the call, and
+    // its length is the vector's; the kernel copies the program in.
+    let rc = unsafe {
+        nix::libc::setsockopt(
+            std::os::fd::AsRawFd::as_raw_fd(fd),
+            nix::libc::SOL_SOCKET,
+            nix::libc::SO_ATTACH_FILTER,
+            (&raw const prog).cast(),
+            std::mem::size_of::<nix::libc::sock_fprog>() as nix::libc::socklen_t,
+        )
+    };
+    Errno::result(rc).map(drop)
 }
 
 fn link_addr(ifindex: u32, protocol: u16) -> Result<LinkAddr, Errno> {
