@@ -299,7 +299,7 @@ _wpadiag() {
             return 0
             ;;
         wpadiag__subcmd__live)
-            opts="-h --ssid --duration --count --until --write --handshake-only --format --redact --color --capture-side --no-typo-search --wpa-ctrl --monitor --passphrase --psk --passphrase-file --ask --config --help"
+            opts="-h --ssid --duration --count --until --write --handshake-only --format --redact --color --capture-side --no-typo-search --wpa-ctrl --monitor --channel --passphrase --psk --passphrase-file --ask --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -338,6 +338,10 @@ _wpadiag() {
                     return 0
                     ;;
                 --wpa-ctrl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --channel)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

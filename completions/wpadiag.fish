@@ -87,6 +87,7 @@ never\t''"
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l capture-side -d 'Whose interface a managed (Ethernet) interface is' -r -f -a "station\t'The station\'s own interface (`tcpdump -i wlan0` on the client)'
 ap\t'The access point\'s own interface'"
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l wpa-ctrl -d 'wpa_supplicant\'s control socket (e.g. /var/run/wpa_supplicant/wlan0): its CTRL-EVENT-* messages are shown and merged into the timeline' -r -F
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l channel -d 'With --monitor: the channel (2.4/5 GHz number, or a frequency like 5955MHz). Default: IFACE\'s current channel, else the channel of the network (--ssid) in the kernel\'s scan results' -r
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l passphrase -d 'The network passphrase (8 to 63 printable ASCII characters). On the command line it lands in shell history and `ps`: prefer WPADIAG_PASSPHRASE, --passphrase-file or --ask' -r
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l psk -d 'The PSK as 64 hex digits (as `wpa_passphrase` prints it); used as the PMK' -r
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l passphrase-file -d 'Read the passphrase from the first line of FILE (its line ending is not part of it). `-` reads standard input' -r -F
@@ -94,7 +95,7 @@ complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l config -d 'Take
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l handshake-only -d 'With --write: only EAPOL, Authentication, (Re)Association, Deauthentication and Disassociation frames'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l redact -d 'Replace MAC addresses and SSIDs by stable pseudonyms (event lines too)'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l no-typo-search -d 'Do not try typo variants of a passphrase that verifies nothing'
-complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l monitor -d 'Create a monitor interface on the same radio (not yet supported)'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l monitor -d 'Add a monitor interface to IFACE\'s radio and capture there (removed at the end): sees ACKs, retries, signal and deauthentications'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l ask -d 'Ask for the passphrase on the terminal, without echo'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "analyze" -d 'Diagnose why a handshake fails, from captures and/or logs'
