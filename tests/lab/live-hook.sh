@@ -8,7 +8,8 @@
 out=$HOOK_OUT
 bin=$HOOK_FILES/wpadiag
 trap 'echo "hook: interrupted"' INT TERM
-common=(--ssid "$SSID" --passphrase "$STA_PASS" --no-typo-search --format json)
+export WPADIAG_PASSPHRASE="$STA_PASS"
+common=(--ssid "$SSID" --no-typo-search --format json)
 [ -n "${LIVE_DURATION:-}" ] && common+=(--duration "$LIVE_DURATION")
 
 "$bin" live mon0 "${common[@]}" --write "$out/live-mon0.pcapng" \

@@ -35,7 +35,7 @@ if [[ $status != 0 && $status != 3 ]]; then
 fi
 
 analyze() {
-  "$bin" analyze --format json --no-typo-search --passphrase "$sta_pass" --ssid "$ssid" "$@"
+  WPADIAG_PASSPHRASE="$sta_pass" "$bin" analyze --format json --no-typo-search --ssid "$ssid" "$@"
 }
 ssid=$(sed -n 's/^SSID=//p' "$outdir/params.env" | head -1)
 sta_pass=$(sed -n 's/^STA_PASS=//p' "$outdir/params.env" | head -1)

@@ -51,7 +51,9 @@ impl AssociationWatch {
         if self.associated.is_none() && self.last_poll.is_none_or(|t| now - t >= POLL_EVERY) {
             self.last_poll = Some(now);
             match self.nl.interface(self.ifindex) {
-                Ok(info) if info.ssid.is_some() => {
+                // The frequency appears once mac80211 gives the station a
+                // channel for authentication; the SSID once it associated.
+                Ok(info) if info.ssid.is_some() || info.freq.is_some() => {
                     self.associated = Some((now, info.ssid, info.freq));
                 }
                 Ok(_) => {}
