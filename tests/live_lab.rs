@@ -38,7 +38,7 @@ fn live_in_the_radio_lab_equals_analyze() {
     );
     assert_eq!(
         stdout.lines().filter(|l| l.starts_with("ok ")).count(),
-        10,
+        11,
         "{stdout}"
     );
     let _ = std::fs::remove_dir_all(&outdir);

@@ -128,6 +128,12 @@ pub struct Args {
     #[arg(long)]
     pub monitor: bool,
 
+    /// On a Wi-Fi station interface whose capture stays empty after it
+    /// associates (EAPOL over nl80211's control port), do not fall back to a
+    /// monitor interface on its radio.
+    #[arg(long, conflicts_with = "monitor")]
+    pub no_fallback: bool,
+
     /// With --monitor: the channel (2.4/5 GHz number, or a frequency like
     /// 5955MHz). Default: IFACE's current channel, else the channel of the
     /// network (--ssid) in the kernel's scan results.
@@ -173,11 +179,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
-    let capture_name = match &monitor {
+    let mut capture_name = match &monitor {
         Some(monitor) => monitor.name.clone(),
         None => args.interface.clone(),
     };
     let plan = live::plan(&capture_name)?;
+    let mut linktype = plan.linktype;
     let ifindex = nix::net::if_::if_nametoindex(capture_name.as_str())
         .with_context(|| format!("no network interface named {capture_name}"))?;
     // The socket first: without privileges, say so before anything else.
@@ -220,10 +227,32 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
+    // A station interface of a Wi-Fi card can fall back to a monitor
+    // interface on its radio if its capture stays empty: that needs
+    // CAP_NET_RAW and CAP_NET_ADMIN until the first EAPOL frame (before
+    // which no frame is decoded) or the fallback.
+    let mut fallback_armed = watch.is_some() && !args.no_fallback;
     // Everything that needed privileges is open: go on with none, or with
     // CAP_NET_ADMIN alone while a monitor interface is left to remove.
+    let (keep, why): (&[caps::Capability], String) = if fallback_armed {
+        (
+            &[
+                caps::Capability::CAP_NET_RAW,
+                caps::Capability::CAP_NET_ADMIN,
+            ],
+            format!("until EAPOL shows on {capture_name} or a monitor interface takes over"),
+        )
+    } else if monitor.is_some() {
+        (
+            &[caps::Capability::CAP_NET_ADMIN],
+            "to remove the monitor interface".to_string(),
+        )
+    } else {
+        (&[], String::new())
+    };
     let dropped = privileges::drop(
-        monitor.is_some(),
+        keep,
+        &why,
         file.as_ref(),
         ctrl.as_ref().map(|c| c.local.as_path()),
     )?;
@@ -237,6 +266,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ),
         _ => None,
     };
+    let mut writer_interface = 0u32;
+    let mut linktypes = vec![plan.linktype];
+    let mut fell_back: Option<String> = None;
 
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
@@ -289,23 +321,85 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if let Some(ctrl) = &mut ctrl {
             ctrl.drain(&mut epoch);
         }
-        if let Some(warning) = watch.as_mut().and_then(|w| w.poll(frames, ctrl.is_some())) {
-            eprintln!("wpadiag: {warning}");
+        if let Some(warning) = watch.as_mut().and_then(|w| w.poll(frames)) {
+            if fallback_armed {
+                fallback_armed = false;
+                eprintln!(
+                    "wpadiag: {warning}; falling back to a monitor interface on its radio \
+                     (--no-fallback to not)"
+                );
+                match fall_back(&args) {
+                    Ok((new_monitor, new_capture)) => {
+                        if let Some(writer) = &mut writer {
+                            writer_interface = writer
+                                .add_interface(new_capture.linktype(), &new_monitor.name)
+                                .context("writing the capture file")?;
+                        }
+                        linktype = new_capture.linktype();
+                        linktypes.push(linktype);
+                        capture_name = new_monitor.name.clone();
+                        fell_back = Some(warning);
+                        capture = new_capture;
+                        monitor = Some(new_monitor);
+                        privileges::narrow(&[caps::Capability::CAP_NET_ADMIN])?;
+                        eprintln!(
+                            "wpadiag: capturing on {capture_name} ({}); CAP_NET_RAW dropped",
+                            linktype.name()
+                        );
+                    }
+                    Err(err) => {
+                        privileges::narrow(&[])?;
+                        eprintln!(
+                            "wpadiag: the fallback failed: {err:#}; capabilities dropped. \
+                             Try `wpadiag live {} --monitor`{}",
+                            args.interface,
+                            if ctrl.is_some() {
+                                ""
+                            } else {
+                                ", or --wpa-ctrl for the supplicant's own events"
+                            }
+                        );
+                    }
+                }
+            } else {
+                eprintln!(
+                    "wpadiag: {warning}, so this capture will stay empty. To see the handshake, \
+                     stop (Ctrl-C) and run `wpadiag live {} --monitor`{}",
+                    args.interface,
+                    if ctrl.is_some() {
+                        "; the supplicant's own events (--wpa-ctrl) are still shown"
+                    } else {
+                        ", or add --wpa-ctrl for the supplicant's own events"
+                    }
+                );
+            }
         }
         let new = match capture.recv() {
             Ok(Some(packet)) => {
+                if fallback_armed {
+                    // EAPOL comes through the interface: no fallback, and
+                    // no capability while anything is decoded.
+                    fallback_armed = false;
+                    privileges::narrow(&[])?;
+                    eprintln!("wpadiag: EAPOL arrives on {capture_name}; capabilities dropped");
+                }
                 frames += 1;
                 last_frame = Instant::now();
                 if let Some(writer) = &mut writer {
-                    if !args.handshake_only || live::is_handshake_frame(plan.linktype, packet.data)
-                    {
+                    if !args.handshake_only || live::is_handshake_frame(linktype, packet.data) {
                         writer
-                            .write_frame(packet.time_ns, packet.data, packet.original_len)
+                            .write_frame_on(
+                                writer_interface,
+                                packet.time_ns,
+                                packet.data,
+                                packet.original_len,
+                                None,
+                            )
                             .context("writing the capture file")?;
                         written += 1;
                     }
                 }
-                ingest.push(frames, packet.time(), plan.linktype, packet.data);
+                ingest.push(frames, packet.time(), linktype, packet.data);
                 ingest.take_new(true).to_vec()
             }
             // Nothing came: a frame held for its ACK has waited long enough.
@@ -338,7 +432,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             last_diagnosis = Some(Instant::now());
             so_far = diagnose_so_far(
                 &seen,
-                plan.linktype,
+                &linktypes,
                 ingest.shows_acks(),
                 user_ssid.as_ref(),
                 network_ssid.as_deref(),
@@ -384,7 +478,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Input {
             name: format!("live:{capture_name}"),
             kind: InputKind::Capture {
-                linktypes: vec![plan.linktype],
+                linktypes: linktypes.clone(),
                 shows_acks,
             },
         },
@@ -410,7 +504,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     let mut limits = Vec::new();
-    if plan.linktype.is_wireless() {
+    if let Some(warning) = &fell_back {
+        limits.push(format!(
+            "{warning}: the frames are from a monitor interface on its radio, added then, \
+             so what came before (the association, perhaps the first EAPOL-Key messages) is \
+             missing"
+        ));
+    }
+    if linktype.is_wireless() {
         if !shows_acks {
             limits.push("no ACK frames: whether a frame reached its receiver cannot be seen (many monitor-mode drivers do not capture ACKs)".to_string());
         }
@@ -449,8 +550,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             } else {
                 String::new()
             },
-            plan.linktype.name(),
-            plan.linktype.0,
+            linktype.name(),
+            linktype.0,
             stats.records,
             stats.eapol_key_frames,
             if shows_acks { ", ACKs present" } else { "" },
@@ -466,6 +567,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         verbose: false,
     };
     analyze::print_report(&timeline, &analyses, inputs, key_given, output)
+}
+
+/// The fallback: a monitor interface on the radio of the station's
+/// interface, and a packet socket on it.
+fn fall_back(args: &Args) -> anyhow::Result<(monitor::MonitorInterface, LiveCapture)> {
+    let monitor = monitor::MonitorInterface::create(
+        &args.interface,
+        None,
+        args.ssid.as_ref().map(|s| s.as_bytes()),
+    )?
+    .context("the interface turned into a monitor interface")?;
+    let plan = live::plan(&monitor.name)?;
+    let ifindex = nix::net::if_::if_nametoindex(monitor.name.as_str())
+        .with_context(|| format!("no network interface named {}", monitor.name))?;
+    let fd = sock::open_bound(ifindex, plan.protocol, None)
+        .map_err(std::io::Error::from)
+        .with_context(|| format!("opening a packet socket on {}", monitor.name))?;
+    let capture = LiveCapture::new(fd, plan.linktype).context("setting up the packet socket")?;
+    Ok((monitor, capture))
 }
 
 /// Whether an error chain ends in a missing capability.
@@ -492,7 +612,7 @@ struct SoFar {
 /// which runs once, for the final report).
 fn diagnose_so_far(
     seen: &[Event],
-    linktype: LinkType,
+    linktypes: &[LinkType],
     shows_acks: bool,
     user_ssid: Option<&Ssid>,
     network_ssid: Option<&[u8]>,
@@ -504,7 +624,7 @@ fn diagnose_so_far(
         Input {
             name: "live".to_string(),
             kind: InputKind::Capture {
-                linktypes: vec![linktype],
+                linktypes: linktypes.to_vec(),
                 shows_acks,
             },
         },

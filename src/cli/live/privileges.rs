@@ -12,22 +12,21 @@ use std::path::Path;
 use anyhow::Context as _;
 use caps::{CapSet, Capability, CapsHashSet};
 
-/// Drops what is not needed; returns a line saying what happened, if
-/// anything did.
+/// Drops every capability but `keep` (`why` says what they are kept for);
+/// returns a line saying what happened, if anything did.
 pub fn drop(
-    keep_net_admin: bool,
+    keep: &[Capability],
+    why: &str,
     file: Option<&File>,
     ctrl_socket: Option<&Path>,
 ) -> anyhow::Result<Option<String>> {
-    let keep: CapsHashSet = if keep_net_admin {
-        [Capability::CAP_NET_ADMIN].into_iter().collect()
+    let keep: CapsHashSet = keep.iter().copied().collect();
+    let kept = if keep.is_empty() {
+        " with no capabilities".to_string()
     } else {
-        CapsHashSet::new()
-    };
-    let kept = if keep_net_admin {
-        " with CAP_NET_ADMIN only (to remove the monitor interface)"
-    } else {
-        " with no capabilities"
+        let mut names: Vec<String> = keep.iter().map(ToString::to_string).collect();
+        names.sort();
+        format!(" with {} only ({why})", names.join(" and "))
     };
     if let Some(uid) = become_sudo_user(&keep, file, ctrl_socket)? {
         return Ok(Some(format!("continuing as uid {uid} (SUDO_UID){kept}")));
@@ -38,6 +37,16 @@ pub fn drop(
     }
     restrict(&keep).context("dropping capabilities")?;
     Ok(Some(format!("continuing{kept}")))
+}
+
+/// Later, once fewer are needed: down to `keep`.
+pub fn narrow(keep: &[Capability]) -> anyhow::Result<()> {
+    let keep: CapsHashSet = keep.iter().copied().collect();
+    let before = caps::read(None, CapSet::Permitted).unwrap_or_default();
+    if before.is_empty() || before == keep {
+        return Ok(());
+    }
+    restrict(&keep).context("dropping capabilities")
 }
 
 /// Effective and permitted sets down to `keep` (which they contain), the

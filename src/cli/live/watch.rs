@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use wpadiag::source::nl80211::{self, NL80211_IFTYPE_STATION, Nl80211};
 
 /// How long after the association the first EAPOL frame may take: the AP
-/// sends msg 1/4 within milliseconds, and retries after one second.
-pub const EAPOL_GRACE: Duration = Duration::from_secs(3);
+/// sends msg 1/4 within milliseconds, and again one second later.
+pub const EAPOL_GRACE: Duration = Duration::from_secs(2);
 
 /// How often the interface's state is asked for.
 const POLL_EVERY: Duration = Duration::from_millis(500);
@@ -42,7 +42,7 @@ impl AssociationWatch {
 
     /// Called from the capture loop with the number of EAPOL frames so far;
     /// returns the warning, once, when it is due.
-    pub fn poll(&mut self, eapol_frames: u64, with_ctrl: bool) -> Option<String> {
+    pub fn poll(&mut self, eapol_frames: u64) -> Option<String> {
         if self.done || eapol_frames > 0 {
             self.done = true;
             return None;
@@ -74,19 +74,10 @@ impl AssociationWatch {
             Some((c, f)) => format!(" on channel {c} ({f} MHz)"),
             None => String::new(),
         };
-        let ctrl = if with_ctrl {
-            "; the supplicant's own events (--wpa-ctrl) are still shown".to_string()
-        } else {
-            format!(
-                ", or add --wpa-ctrl /var/run/wpa_supplicant/{} for the supplicant's own events",
-                self.interface
-            )
-        };
         Some(format!(
             "{iface} associated{network}{channel} over {grace} s ago and no EAPOL frame has \
              come through it: the kernel and wpa_supplicant pass EAPOL over nl80211's control \
-             port, past this interface, so this capture will stay empty. To see the \
-             handshake, stop (Ctrl-C) and run `wpadiag live {iface} --monitor`{ctrl}",
+             port, past this interface",
             iface = self.interface,
             grace = EAPOL_GRACE.as_secs(),
         ))
