@@ -299,7 +299,7 @@ _wpadiag() {
             return 0
             ;;
         wpadiag__subcmd__live)
-            opts="-h --ssid --duration --count --until --write --handshake-only --format --redact --color --capture-side --no-typo-search --wpa-ctrl --monitor --channel --passphrase --psk --passphrase-file --ask --config --help"
+            opts="-h --ssid --duration --count --until --write --handshake-only --format --redact --color --capture-side --no-typo-search --wpa-ctrl --monitor --no-fallback --channel --passphrase --psk --passphrase-file --ask --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -96,6 +96,7 @@ complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l handshake-only 
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l redact -d 'Replace MAC addresses and SSIDs by stable pseudonyms (event lines too)'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l no-typo-search -d 'Do not try typo variants of a passphrase that verifies nothing'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l monitor -d 'Add a monitor interface to IFACE\'s radio and capture there (removed at the end): sees ACKs, retries, signal and deauthentications'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l no-fallback -d 'On a Wi-Fi station interface whose capture stays empty after it associates (EAPOL over nl80211\'s control port), do not fall back to a monitor interface on its radio'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l ask -d 'Ask for the passphrase on the terminal, without echo'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "analyze" -d 'Diagnose why a handshake fails, from captures and/or logs'
