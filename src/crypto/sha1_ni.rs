@@ -105,27 +105,25 @@ unsafe fn init(state: &State, next_word: u32) -> Init {
     }
 }
 
-/// 80 rounds for `N` independent states at once, from `init[i]` over the
-/// message `w[i]` (W0..W3, W4..W7, W8..W11, W12..W15). Returns the new ABCD
-/// and E registers (the chaining value added in). The lanes are written one
-/// after another in each four-round group; the out-of-order core overlaps
-/// them.
-#[allow(unused_unsafe)]
-#[inline]
-#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-unsafe fn rounds<const N: usize>(
-    init: &[Init; N],
-    w: [[__m128i; 4]; N],
-) -> ([__m128i; N], [__m128i; N]) {
-    // SAFETY: the caller runs with the features enabled; register
-    // operations only.
-    unsafe {
-        let mut msg = w;
-        let mut abcd = [_mm_setzero_si128(); N];
-        let mut prev = [_mm_setzero_si128(); N];
-        let mut e = [_mm_setzero_si128(); N];
-        for i in 0..N {
-            abcd[i] = init[i].abcd;
+/// 80 rounds for several independent states at once, from `$init[i]`
+/// (`&[Init; N]`) over the message `$w[i]` (`[[__m128i; 4]; N]`: W0..W3,
+/// W4..W7, W8..W11, W12..W15). Evaluates to the new ABCD and E registers
+/// (the chaining value added in). The lanes are written one after another
+/// in each four-round group; the out-of-order core overlaps them.
+///
+/// A macro, not a function: at six lanes the body is too large for LLVM
+/// to inline, and `#[inline(always)]` cannot go with `#[target_feature]`;
+/// a call would pass every state through memory twice per iteration. Use
+/// it only inside an `unsafe` block of a function compiled with the
+/// features.
+macro_rules! rounds {
+    ($init:expr, $w:expr) => {{
+        let init = $init;
+        let mut msg = $w;
+        let mut abcd = init.map(|i| i.abcd);
+        let mut prev = abcd;
+        let mut e = abcd;
+        for i in 0..init.len() {
             e[i] = _mm_add_epi32(init[i].e_first, msg[i][0]);
         }
         // Group `$g` of four rounds, round function `$f`. From group 4 on,
@@ -133,7 +131,7 @@ unsafe fn rounds<const N: usize>(
         // msg1 xors in W[t-14], the xor W[t-8], msg2 W[t-3] and the rotate.
         macro_rules! group {
             ($g:literal, $f:literal) => {
-                for i in 0..N {
+                for i in 0..init.len() {
                     if $g >= 4 {
                         let m = &mut msg[i];
                         let x = _mm_sha1msg1_epu32(m[$g % 4], m[($g + 1) % 4]);
@@ -168,13 +166,13 @@ unsafe fn rounds<const N: usize>(
         group!(17, 3);
         group!(18, 3);
         group!(19, 3);
-        for i in 0..N {
+        for i in 0..init.len() {
             // E after 80 rounds is A from before the last group, rotated.
             e[i] = _mm_sha1nexte_epu32(prev[i], init[i].e_last);
             abcd[i] = _mm_add_epi32(abcd[i], init[i].abcd);
         }
         (abcd, e)
-    }
+    }};
 }
 
 #[allow(unused_unsafe)]
@@ -231,12 +229,12 @@ unsafe fn chains<const N: usize>(
                 block[i][0] = u_abcd[i];
                 block[i][1] = u_e[i];
             }
-            let (h_abcd, h_e) = rounds(&inner_init, block);
+            let (h_abcd, h_e) = rounds!(&inner_init, block);
             for i in 0..N {
                 block[i][0] = h_abcd[i];
                 block[i][1] = h_e[i];
             }
-            (u_abcd, u_e) = rounds(&outer_init, block);
+            (u_abcd, u_e) = rounds!(&outer_init, block);
             for i in 0..N {
                 t_abcd[i] = _mm_xor_si128(t_abcd[i], u_abcd[i]);
                 t_e[i] = _mm_xor_si128(t_e[i], u_e[i]);
@@ -262,7 +260,7 @@ unsafe fn compress_one(state: &State, w: &[u32; 16]) -> State {
             _mm_set_epi32(a, b, c, d)
         });
         let start = [init(state, 0)];
-        let ([abcd], [e]) = rounds(&start, [block]);
+        let ([abcd], [e]) = rounds!(&start, [block]);
         extract(abcd, e)
     }
 }
