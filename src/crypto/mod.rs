@@ -15,6 +15,9 @@ pub mod pmkid;
 pub mod prf;
 pub mod ptk;
 pub mod secret;
+// The one module with `unsafe` (SHA-NI intrinsics); see its header.
+#[cfg(target_arch = "x86_64")]
+mod sha1_ni;
 pub mod typo;
 
 use std::collections::HashMap;

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use zeroize::Zeroizing;
 
-use super::pmk::pmk_from_bytes;
+use super::pmk::{BATCH, pmks};
 use super::secret::Pmk;
 
 /// At most this many candidates are tried (a few seconds on two cores).
@@ -324,26 +324,32 @@ where
     let best = AtomicUsize::new(usize::MAX);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(total.max(1));
+        .min(total.div_ceil(BATCH).max(1));
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
                 loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    if index >= total || index > best.load(Ordering::Relaxed) {
+                    // Candidates are claimed BATCH at a time: one kernel call
+                    // runs their PBKDF2 chains side by side.
+                    let start = next.fetch_add(BATCH, Ordering::Relaxed);
+                    if start >= total || start > best.load(Ordering::Relaxed) {
                         break;
                     }
-                    let Some(candidate) = list.get(index) else {
+                    let Some(chunk) = list.get(start..total.min(start + BATCH)) else {
                         break;
                     };
-                    let ssid = candidate.ssid.as_deref().unwrap_or(ssid);
-                    let pmk = pmk_from_bytes(&candidate.passphrase, ssid);
-                    if verify(&pmk) {
-                        best.fetch_min(index, Ordering::Relaxed);
-                    }
-                    let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    if let Some(report) = progress {
-                        report(finished, total);
+                    let inputs: Vec<(&[u8], &[u8])> = chunk
+                        .iter()
+                        .map(|c| (&c.passphrase[..], c.ssid.as_deref().unwrap_or(ssid)))
+                        .collect();
+                    for (index, pmk) in (start..).zip(pmks(&inputs)) {
+                        if verify(&pmk) {
+                            best.fetch_min(index, Ordering::Relaxed);
+                        }
+                        let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                        if let Some(report) = progress {
+                            report(finished, total);
+                        }
                     }
                 }
             });
@@ -402,9 +408,33 @@ mod tests {
 
     #[test]
     fn search_finds_the_swapped_pair_with_a_cheap_verifier() {
-        let target = pmk_from_bytes(b"abcdefhg", b"Lab");
+        let target = crate::crypto::pmk::pmk_from_bytes(b"abcdefhg", b"Lab");
         let found = search(b"abcdefgh", b"Lab", |pmk| *pmk == target, None).unwrap();
         assert_eq!(found.kind, "adjacent-swap");
         assert_eq!(found.description, "characters 7 and 8 swapped");
+    }
+
+    #[test]
+    fn search_returns_the_earliest_match_across_batches() {
+        let list = candidates(b"abcdefgh", b"Lab");
+        let pmk_of = |c: &Candidate| {
+            crate::crypto::pmk::pmk_from_bytes(&c.passphrase, c.ssid.as_deref().unwrap_or(b"Lab"))
+        };
+        // Two accepted candidates, in different batches: the earlier wins
+        // whichever thread finishes first.
+        let (early, late) = (BATCH + 1, 3 * BATCH + 2);
+        let targets = [pmk_of(&list[late]), pmk_of(&list[early])];
+        let found = search(b"abcdefgh", b"Lab", |p| targets.contains(p), None).unwrap();
+        assert_eq!(found.description, list[early].description);
+        assert_eq!(found.kind, list[early].kind);
+
+        let reported = AtomicUsize::new(0);
+        let progress = |done: usize, total: usize| {
+            assert!(done <= total);
+            reported.fetch_add(1, Ordering::Relaxed);
+        };
+        let first = search(b"abcdefgh", b"Lab", |_| true, Some(&progress)).unwrap();
+        assert_eq!(first.kind, "caps-lock");
+        assert!(reported.into_inner() >= 1);
     }
 }
