@@ -75,6 +75,23 @@ type FastSet<K> = HashSet<K, BuildHasherDefault<AddrHasher>>;
 /// memory stays bounded whatever the file holds.
 pub const MAX_TRACKED: usize = 100_000;
 
+/// Slots of `FrameIngest::reported_recent`: a busy channel's links fit.
+const RECENT_SLOTS: usize = 256;
+
+/// A (BSSID, station) pair as one number, never 0 (an empty slot).
+fn recent_key(bssid: MacAddr, sta: MacAddr) -> u128 {
+    let wide = |mac: MacAddr| {
+        let [a, b, c, d, e, f] = mac.0;
+        u128::from(u64::from_be_bytes([0, 0, a, b, c, d, e, f]))
+    };
+    1 << 96 | wide(bssid) << 48 | wide(sta)
+}
+
+fn recent_slot(key: u128) -> usize {
+    let folded = (key as u64) ^ ((key >> 64) as u64);
+    (folded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56) as usize % RECENT_SLOTS
+}
+
 /// Why records were not turned into events, for the report's honesty section.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IngestStats {
@@ -121,6 +138,11 @@ pub struct FrameIngest {
     /// Links whose first protected data frame since their last EAPOL-Key
     /// frame has been reported.
     encrypted_reported: FastSet<(MacAddr, MacAddr)>,
+    /// Some members of `encrypted_reported`, direct-mapped by
+    /// [`recent_slot`]: most protected frames are answered by one compare
+    /// instead of a set lookup (which was 9% of the run time). An entry
+    /// leaves with its member.
+    reported_recent: Box<[u128; RECENT_SLOTS]>,
     /// The (AP, station) pairs that produced an event.
     links: FastSet<(MacAddr, MacAddr)>,
     /// Ethernet-like captures come from one side's own interface.
@@ -140,6 +162,7 @@ impl FrameIngest {
             probes: FastMap::default(),
             saw_ack: false,
             encrypted_reported: FastSet::default(),
+            reported_recent: Box::new([0; RECENT_SLOTS]),
             links: FastSet::default(),
             own_interface_observer: Observer::Station,
             taken: 0,
@@ -229,7 +252,7 @@ impl FrameIngest {
     /// whatever would make the full decoding act otherwise (a radio header
     /// it rejects, a bad FCS, a short or 4-address header, a group
     /// receiver, a link not seen yet) answers false and takes that path.
-    fn is_reported_protected_data(&self, linktype: LinkType, data: &[u8]) -> bool {
+    fn is_reported_protected_data(&mut self, linktype: LinkType, data: &[u8]) -> bool {
         let frame = match linktype {
             LinkType::RADIOTAP => {
                 let Some((header_len, flags)) = radiotap::header_len_and_flags(data) else {
@@ -281,7 +304,33 @@ impl FrameIngest {
         // With one DS bit the station is the peer `track` keys the link
         // by, so a reported (bssid, station) was also tracked.
         let (bssid, sta) = if fc.to_ds() { (ra, ta) } else { (ta, ra) };
-        !sta.is_group() && self.encrypted_reported.contains(&(bssid, sta))
+        if sta.is_group() {
+            return false;
+        }
+        let key = recent_key(bssid, sta);
+        let slot = recent_slot(key);
+        if self.reported_recent.get(slot) == Some(&key) {
+            return true;
+        }
+        if !self.encrypted_reported.contains(&(bssid, sta)) {
+            return false;
+        }
+        if let Some(entry) = self.reported_recent.get_mut(slot) {
+            *entry = key;
+        }
+        true
+    }
+
+    /// Forgets that `link`'s first protected frame was reported.
+    fn unreport(&mut self, link: (MacAddr, MacAddr)) {
+        if self.encrypted_reported.remove(&link) {
+            let key = recent_key(link.0, link.1);
+            if let Some(entry) = self.reported_recent.get_mut(recent_slot(key)) {
+                if *entry == key {
+                    *entry = 0;
+                }
+            }
+        }
     }
 
     /// Whether a frame of this kind between these addresses may create or
@@ -621,8 +670,8 @@ impl FrameIngest {
         };
         self.stats.eapol_key_frames += 1;
         let msg = key.message();
-        self.encrypted_reported.remove(&(bssid.unwrap_or(ta), ta));
-        self.encrypted_reported.remove(&(bssid.unwrap_or(ra), ra));
+        self.unreport((bssid.unwrap_or(ta), ta));
+        self.unreport((bssid.unwrap_or(ra), ra));
         // The authenticator sends M1, M3 and group 1/2; the rest come from the station.
         let (ap, sta) = if msg.from_authenticator() {
             (ta, ra)
