@@ -75,6 +75,13 @@ type FastSet<K> = HashSet<K, BuildHasherDefault<AddrHasher>>;
 /// memory stays bounded whatever the file holds.
 pub const MAX_TRACKED: usize = 100_000;
 
+/// What [`FrameIngest::skim`] found.
+enum Skim {
+    ReportedProtectedData,
+    Ack { ra: MacAddr },
+    Decode,
+}
+
 /// Slots of `FrameIngest::reported_recent`: a busy channel's links fit.
 const RECENT_SLOTS: usize = 256;
 
@@ -205,12 +212,12 @@ impl FrameIngest {
         if !self.stats.linktypes.contains(&linktype) {
             self.stats.linktypes.push(linktype);
         }
-        if self.is_reported_protected_data(linktype, data) {
+        match self.skim(linktype, data) {
             // All the full decoding would change: no frame awaits an ACK.
-            self.awaiting_ack = None;
-            return;
+            Skim::ReportedProtectedData => self.awaiting_ack = None,
+            Skim::Ack { ra } => self.push_ack(ra, time),
+            Skim::Decode => self.decode_and_push(number, time, linktype, data),
         }
-        self.decode_and_push(number, time, linktype, data);
     }
 
     fn decode_and_push(&mut self, number: u64, time: f64, linktype: LinkType, data: &[u8]) {
@@ -245,21 +252,22 @@ impl FrameIngest {
         }
     }
 
-    /// Whether `data` is a protected unicast data frame of a link whose
-    /// first protected frame since its last EAPOL-Key frame is already
-    /// reported: most frames of a busy channel, and ones the full decoding
-    /// would turn into nothing. Read from the fixed header fields alone;
-    /// whatever would make the full decoding act otherwise (a radio header
-    /// it rejects, a bad FCS, a short or 4-address header, a group
-    /// receiver, a link not seen yet) answers false and takes that path.
-    fn is_reported_protected_data(&mut self, linktype: LinkType, data: &[u8]) -> bool {
+    /// Sorts out, from the fixed header fields alone, the two kinds of
+    /// frame that make up most of a busy channel and need no decoding:
+    /// protected unicast data of a link whose first protected frame since
+    /// its last EAPOL-Key frame is already reported (the full decoding
+    /// turns it into nothing), and ACKs. Whatever would make the full
+    /// decoding act otherwise (a radio header it rejects, a bad FCS, a
+    /// short or 4-address header, a group receiver, a link not seen yet)
+    /// answers [`Skim::Decode`].
+    fn skim(&mut self, linktype: LinkType, data: &[u8]) -> Skim {
         let frame = match linktype {
             LinkType::RADIOTAP => {
                 let Some((header_len, flags)) = radiotap::header_len_and_flags(data) else {
-                    return false;
+                    return Skim::Decode;
                 };
                 if flags & radiotap::flags::BAD_FCS != 0 {
-                    return false;
+                    return Skim::Decode;
                 }
                 let frame = data.get(header_len..).unwrap_or_default();
                 if flags & radiotap::flags::FCS_AT_END == 0 {
@@ -267,16 +275,34 @@ impl FrameIngest {
                 } else {
                     match frame.len().checked_sub(4).and_then(|end| frame.get(..end)) {
                         Some(frame) => frame,
-                        None => return false,
+                        None => return Skim::Decode,
                     }
                 }
             }
             LinkType::IEEE802_11 => data,
-            _ => return false,
+            _ => return Skim::Decode,
         };
         let Some(fc) = ieee80211::frame_control(frame) else {
-            return false;
+            return Skim::Decode;
         };
+        // `ieee80211::parse` needs an ACK's receiver address, nothing else.
+        if fc.frame_type() == ieee80211::frame_type::CONTROL
+            && fc.subtype() == ieee80211::subtype::ACK
+        {
+            return match frame.get(4..10).and_then(MacAddr::from_slice) {
+                Some(ra) => Skim::Ack { ra },
+                None => Skim::Decode,
+            };
+        }
+        if self.is_reported_protected_data(fc, frame) {
+            Skim::ReportedProtectedData
+        } else {
+            Skim::Decode
+        }
+    }
+
+    /// See [`FrameIngest::skim`]; `frame` is the 802.11 frame.
+    fn is_reported_protected_data(&mut self, fc: ieee80211::FrameControl, frame: &[u8]) -> bool {
         let sub = fc.subtype();
         // Data, protected, not a null subtype, exactly one DS bit.
         if fc.frame_type() != ieee80211::frame_type::DATA
@@ -328,6 +354,20 @@ impl FrameIngest {
             if let Some(entry) = self.reported_recent.get_mut(recent_slot(key)) {
                 if *entry == key {
                     *entry = 0;
+                }
+            }
+        }
+    }
+
+    /// An ACK to `ra`: it answers the frame awaiting one when that came
+    /// from `ra` just before.
+    fn push_ack(&mut self, ra: MacAddr, time: f64) {
+        self.stats.acks += 1;
+        self.saw_ack = true;
+        if let Some(wait) = self.awaiting_ack.take() {
+            if ra == wait.ta && time - wait.time <= ACK_WINDOW_S {
+                if let Some(air) = self.events.get_mut(wait.event).and_then(air_of) {
+                    air.acked = Some(true);
                 }
             }
         }
@@ -417,19 +457,11 @@ impl FrameIngest {
                 return;
             }
         };
-        let awaiting = self.awaiting_ack.take();
         if let Body::Ack = frame.body {
-            self.stats.acks += 1;
-            self.saw_ack = true;
-            if let Some(wait) = awaiting {
-                if frame.ra() == wait.ta && time - wait.time <= ACK_WINDOW_S {
-                    if let Some(air) = self.events.get_mut(wait.event).and_then(air_of) {
-                        air.acked = Some(true);
-                    }
-                }
-            }
+            self.push_ack(frame.ra(), time);
             return;
         }
+        self.awaiting_ack = None;
         let air = AirInfo {
             retry: frame.retry(),
             sequence_number: frame.sequence_number(),
@@ -906,12 +938,12 @@ mod tests {
         frame
     }
 
-    /// The shortcut for reported protected data changes nothing: a stream
+    /// The shortcuts for reported protected data and ACKs change nothing: a stream
     /// of such frames mixed with EAPOL, ACKs, bad FCS, FCS at the end,
     /// group receivers, 4-address and cut-short frames gives the same
     /// events and counters as the full decoding of every frame.
     #[test]
-    fn reported_protected_data_shortcut_matches_full_decoding() {
+    fn skimmed_frames_match_full_decoding() {
         let (ap, sta) = (MacAddr(AP), MacAddr(STA));
         let mut frames: Vec<(LinkType, Vec<u8>)> = Vec::new();
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
@@ -955,7 +987,7 @@ mod tests {
         let mut shortcuts = 0;
         for (n, (linktype, record)) in frames.iter().enumerate() {
             let time = n as f64 * 0.001;
-            shortcuts += usize::from(quick.is_reported_protected_data(*linktype, record));
+            shortcuts += usize::from(!matches!(quick.skim(*linktype, record), Skim::Decode));
             quick.push(n as u64 + 1, time, *linktype, record);
             full.stats.records += 1;
             if !full.stats.linktypes.contains(linktype) {
