@@ -251,7 +251,7 @@ fn read_field(out: &mut Radiotap, index: usize, field: &[u8]) {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::indexing_slicing, clippy::unwrap_used)]
+    #![allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
     use super::*;
 
     /// Flags (FCS at end), rate, channel 2437 MHz, dBm signal -40, noise -95.
