@@ -54,8 +54,9 @@ pub fn write(
     }
     // A capture with thousands of links makes a large document: each link
     // is built, written and dropped in turn rather than held all at once.
+    let analyses = report.analyses_by_id();
     let link_value = |link: &crate::diagnose::LinkDiagnosis| -> Option<Value> {
-        let analysis = report.analyses.iter().find(|a| a.id == link.id)?;
+        let analysis = *analyses.get(&link.id)?;
         let key = report.key_summary(analysis);
         let attempts: Vec<Value> = analysis
             .attempts

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::diagnose::Diagnosis;
 use crate::handshake::{
-    EventKind, LinkAnalysis, LogFact, Observer, Origin, Timeline, keycheck::MicStatus,
+    EventKind, LinkAnalysis, LinkId, LogFact, Observer, Origin, Timeline, keycheck::MicStatus,
 };
 use crate::wire::codes::{ReasonCode, StatusCode};
 
@@ -62,6 +62,17 @@ pub struct KeySummary {
 }
 
 impl Report<'_> {
+    /// Each link's analysis by its id (the first of equal ids, as a scan
+    /// finds it), for printers that walk the diagnosis's links: a scan of
+    /// `analyses` per link made the report of 10,000 links quadratic.
+    pub fn analyses_by_id(&self) -> HashMap<LinkId, &LinkAnalysis> {
+        let mut by_id = HashMap::with_capacity(self.analyses.len());
+        for analysis in self.analyses {
+            by_id.entry(analysis.id).or_insert(analysis);
+        }
+        by_id
+    }
+
     /// Time of the first event: timelines print seconds since it.
     pub fn epoch(&self) -> f64 {
         self.timeline

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use owo_colors::OwoColorize;
 
 use crate::diagnose::{Confidence, Finding, LinkDiagnosis};
-use crate::handshake::keycheck::MicStatus;
+use crate::handshake::{LinkAnalysis, keycheck::MicStatus};
 use crate::report::{
     model::{Direction, Report, Row, origin_short, origin_text},
     redact::Namer,
@@ -44,9 +44,13 @@ pub fn write(report: &Report<'_>, style: Style, out: &mut dyn Write) -> io::Resu
         writeln!(out, "verdict: {label}")?;
         writeln!(out, "  {headline}")?;
     }
+    let analyses = report.analyses_by_id();
     for (index, link) in report.diagnosis.links.iter().enumerate() {
         writeln!(out)?;
-        write_link(report, style, &namer, index, link, out)?;
+        let Some(analysis) = analyses.get(&link.id) else {
+            continue;
+        };
+        write_link(report, style, &namer, index, link, analysis, out)?;
     }
     if !report.diagnosis.general.is_empty() {
         writeln!(out)?;
@@ -107,11 +111,9 @@ fn write_link(
     namer: &Namer,
     index: usize,
     link: &LinkDiagnosis,
+    analysis: &LinkAnalysis,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let Some(analysis) = report.analyses.iter().find(|a| a.id == link.id) else {
-        return Ok(());
-    };
     let ssid = link
         .ssid
         .as_ref()

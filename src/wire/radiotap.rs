@@ -173,6 +173,49 @@ pub fn parse(data: &[u8]) -> Result<Radiotap> {
     Ok(out)
 }
 
+/// The header length and the Flags byte (0 when absent) as [`parse`] reads
+/// them, without walking the other fields: TSFT and Flags are the first
+/// two fields of the first presence word, so they come first in the
+/// header. `None` for every header `parse` rejects, and for the rare one
+/// where a later namespace could hold Flags again. For the per-frame skim
+/// of frames that need nothing else.
+pub fn header_len_and_flags(data: &[u8]) -> Option<(usize, u8)> {
+    if *data.first()? != 0 {
+        return None;
+    }
+    let header_len = usize::from(u16_le(data, 2)?);
+    if header_len < 8 {
+        return None;
+    }
+    let header = data.get(..header_len)?;
+    // The same presence-word walk as `parse`, with its limits.
+    let first = u32_le(header, 4)?;
+    let mut word = first;
+    let mut count = 1;
+    let mut at = 8;
+    while word & (1 << BIT_EXT) != 0 {
+        if count == MAX_PRESENCE_WORDS {
+            return None;
+        }
+        word = u32_le(header, at)?;
+        // A later radiotap namespace may carry Flags again: walk it all.
+        if word & 2 != 0 {
+            return None;
+        }
+        count += 1;
+        at += 4;
+    }
+    if first & 1 != 0 {
+        at = at.next_multiple_of(8) + 8;
+    }
+    // A field the header ends inside stops `parse`'s walk: no Flags then.
+    let flags = match header.get(at) {
+        Some(&flags) if first & 2 != 0 => flags,
+        _ => 0,
+    };
+    Some((header_len, flags))
+}
+
 fn read_field(out: &mut Radiotap, index: usize, field: &[u8]) {
     let byte = field.first().copied();
     match index {
@@ -208,7 +251,7 @@ fn read_field(out: &mut Radiotap, index: usize, field: &[u8]) {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::indexing_slicing, clippy::unwrap_used)]
+    #![allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
     use super::*;
 
     /// Flags (FCS at end), rate, channel 2437 MHz, dBm signal -40, noise -95.
@@ -219,6 +262,56 @@ mod tests {
         0x85, 0x09, 0xa0, 0x00, // 2437 MHz, 2 GHz CCK
         0xd8, 0xa1, // -40, -95
     ];
+
+    /// Where `header_len_and_flags` answers, `parse` accepts the header and
+    /// agrees on its length and FCS flags; over headers built from random
+    /// presence words, lengths and bytes.
+    #[test]
+    fn header_len_and_flags_agrees_with_parse() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let (mut accepted, mut bad_fcs) = (0, 0);
+        for _ in 0..200_000 {
+            let r = next();
+            let words = 1 + (r % 4) as usize;
+            let mut h = vec![(r >> 60 == 0) as u8, 0, 0, 0];
+            for w in 0..words {
+                let bits = (next() as u32) & 0x6000_0007 | if w + 1 < words { 1 << 31 } else { 0 };
+                h.extend(bits.to_le_bytes());
+            }
+            for _ in 0..(next() % 24) {
+                h.push(next() as u8);
+            }
+            let declared = if r & 0x10 == 0 {
+                h.len()
+            } else {
+                ((r >> 8) % 48) as usize
+            };
+            h[2..4].copy_from_slice(&(declared as u16).to_le_bytes());
+            h.extend([0u8; 8].iter().take((r >> 20) as usize % 8));
+            match (header_len_and_flags(&h), parse(&h)) {
+                (Some((len, bits)), Ok(rt)) => {
+                    accepted += 1;
+                    assert_eq!(len, rt.header_len, "{h:02x?}");
+                    assert_eq!(
+                        bits & flags::FCS_AT_END != 0,
+                        rt.info.fcs_present,
+                        "{h:02x?}"
+                    );
+                    assert_eq!(bits & flags::BAD_FCS != 0, rt.info.bad_fcs, "{h:02x?}");
+                    bad_fcs += usize::from(rt.info.bad_fcs);
+                }
+                (Some(_), Err(e)) => panic!("{h:02x?}: parse says {e}"),
+                (None, _) => {}
+            }
+        }
+        assert!(accepted > 50_000 && bad_fcs > 1_000, "{accepted} {bad_fcs}");
+    }
 
     #[test]
     fn reads_common_fields() {
