@@ -94,8 +94,9 @@ fn headline(report: &Report<'_>) -> String {
 /// what each finding says about it.
 fn notes(report: &Report<'_>, file: u16) -> BTreeMap<u64, Vec<String>> {
     let mut notes: BTreeMap<u64, Vec<String>> = BTreeMap::new();
+    let analyses = report.analyses_by_id();
     for link in &report.diagnosis.links {
-        let Some(analysis) = report.analyses.iter().find(|a| a.id == link.id) else {
+        let Some(&analysis) = analyses.get(&link.id) else {
             continue;
         };
         for row in report.rows(analysis) {
