@@ -88,14 +88,16 @@ check("--monitor created its interface", "created monitor interface wpadiagmon" 
 check("--monitor removed its interface", "removed monitor interface wpadiagmon" in err)
 after = (out / "hook/interfaces-after.txt").read_text().split()
 check("no monitor interface left behind", not any(n.startswith("wpadiagmon") for n in after), " ".join(after))
-check("privileges dropped to CAP_NET_ADMIN while the interface exists",
-      "continuing with CAP_NET_ADMIN only" in err)
+check("privileges: uid 65534 with CAP_NET_ADMIN alone while the interface exists",
+      "continuing as uid 65534 (SUDO_UID) with CAP_NET_ADMIN only" in err)
 sta_err = (out / "hook/live-sta.err").read_text(errors="replace")
 if control_port:
     check("control port: the empty station capture is explained while capturing",
           "associated" in sta_err and "nl80211's control port" in sta_err)
-    check("control port: live fell back to a monitor interface and removed it",
-          "falling back to a monitor interface" in sta_err
+    check("control port: live fell back to a monitor interface and removed it as uid 65534",
+          "continuing as uid 65534 (SUDO_UID) with CAP_NET_ADMIN and CAP_NET_RAW only" in sta_err
+          and "falling back to a monitor interface" in sta_err
+          and "CAP_NET_RAW dropped" in sta_err
           and "removed monitor interface wpadiagmon" in sta_err)
 else:
     check("EAPOL on the station's interface: every capability dropped at the first frame",
