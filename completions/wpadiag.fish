@@ -31,7 +31,7 @@ complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "frames" -d 'List th
 complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "psk" -d 'Print a network\'s PSK as wpa_passphrase does (never the passphrase), or check one'
 complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "ie" -d 'Decode information elements given as hex (e.g. `iwlist scan`\'s `IE: Unknown:` lines)'
 complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, ...)'
-complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "live" -d 'Capture on an interface, show the handshake as it happens, then diagnose it'
+complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "live" -d 'Watch a handshake happen on an interface and diagnose it'
 complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l ssid -d 'The network name, when the inputs do not show it (or to override)' -r
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l bssid -d 'Only the link(s) of this AP' -r
@@ -104,5 +104,5 @@ complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_see
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "psk" -d 'Print a network\'s PSK as wpa_passphrase does (never the passphrase), or check one'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "ie" -d 'Decode information elements given as hex (e.g. `iwlist scan`\'s `IE: Unknown:` lines)'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, ...)'
-complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "live" -d 'Capture on an interface, show the handshake as it happens, then diagnose it'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "live" -d 'Watch a handshake happen on an interface and diagnose it'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -56,7 +56,6 @@ pub enum Command {
     /// Write the manual pages (for packagers; the pages are in man/).
     #[command(hide = true)]
     Man(man::Args),
-    /// Capture on an interface, show the handshake as it happens, then diagnose it.
     Live(live::Args),
 }
 

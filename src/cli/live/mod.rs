@@ -52,8 +52,10 @@ use wpadiag::{
 /// (over nl80211, as `iw` would), tunes it to the network's channel,
 /// captures there, and removes it when it stops, also on Ctrl-C and on
 /// errors. Current kernels and supplicants pass EAPOL over nl80211's control
-/// port, past the managed interface: then --monitor (or --wpa-ctrl) is the
-/// way to see the handshake.
+/// port, past the managed interface: when a Wi-Fi station interface has
+/// associated and no EAPOL came through it within 2 s, wpadiag says so and
+/// falls back to such a monitor interface by itself (not with
+/// --no-fallback). --wpa-ctrl adds the supplicant's own events.
 ///
 /// Needs CAP_NET_RAW (and CAP_NET_ADMIN for --monitor): run with sudo, or
 /// once `sudo setcap cap_net_raw,cap_net_admin+ep $(command -v wpadiag)`.
