@@ -28,9 +28,9 @@ complete -c wpadiag -n "__fish_wpadiag_needs_command" -s h -l help -d 'Print hel
 complete -c wpadiag -n "__fish_wpadiag_needs_command" -s V -l version -d 'Print version'
 complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "analyze" -d 'Diagnose why a handshake fails, from captures and/or logs'
 complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "frames" -d 'List the decoded frames of a capture (handshake-relevant ones by default)'
-complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "psk" -d 'Print a network\'s PSK as wpa_passphrase does (never the passphrase), or check one'
-complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "ie" -d 'Decode information elements given as hex (e.g. `iwlist scan`\'s `IE: Unknown:` lines)'
-complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, ...)'
+complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "psk" -d 'Print the PSK of a passphrase on a network, or check a PSK against it'
+complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "ie" -d 'Decode information elements given as hex'
+complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "completions" -d 'Print a completion script for a shell on standard output'
 complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "live" -d 'Watch a handshake happen on an interface and diagnose it'
 complete -c wpadiag -n "__fish_wpadiag_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l ssid -d 'The network name, when the inputs do not show it (or to override)' -r
@@ -68,11 +68,11 @@ complete -c wpadiag -n "__fish_wpadiag_using_subcommand psk" -l psk -d 'The PSK 
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand psk" -l passphrase-file -d 'Read the passphrase from the first line of FILE (its line ending is not part of it). `-` reads standard input' -r -F
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand psk" -l config -d 'Take ssid and psk from a wpa_supplicant.conf: the network block whose ssid matches the capture\'s (or the only one with a psk)' -r -F
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand psk" -l ask -d 'Ask for the passphrase on the terminal, without echo'
-complete -c wpadiag -n "__fish_wpadiag_using_subcommand psk" -s h -l help -d 'Print help'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand psk" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand ie" -l format -d 'Output format: one block of text per element, or one JSON array' -r -f -a "text\t''
 json\t''"
-complete -c wpadiag -n "__fish_wpadiag_using_subcommand ie" -s h -l help -d 'Print help'
-complete -c wpadiag -n "__fish_wpadiag_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand ie" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l ssid -d 'The network name (for the key checks, and to explain an empty capture)' -r
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l duration -d 'Stop after this many seconds' -r
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l count -d 'Stop after this many captured frames' -r
@@ -101,8 +101,8 @@ complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -l ask -d 'Ask for
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand live" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "analyze" -d 'Diagnose why a handshake fails, from captures and/or logs'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "frames" -d 'List the decoded frames of a capture (handshake-relevant ones by default)'
-complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "psk" -d 'Print a network\'s PSK as wpa_passphrase does (never the passphrase), or check one'
-complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "ie" -d 'Decode information elements given as hex (e.g. `iwlist scan`\'s `IE: Unknown:` lines)'
-complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, ...)'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "psk" -d 'Print the PSK of a passphrase on a network, or check a PSK against it'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "ie" -d 'Decode information elements given as hex'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "completions" -d 'Print a completion script for a shell on standard output'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "live" -d 'Watch a handshake happen on an interface and diagnose it'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand help; and not __fish_seen_subcommand_from analyze frames psk ie completions live help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -114,3 +114,29 @@ fn every_page_renders_without_warnings() {
         );
     }
 }
+
+/// `--help` shows each subcommand's long description, not only its first
+/// line (a doc comment on the subcommand's enum variant would replace it).
+#[test]
+fn help_shows_each_subcommand_long_description() {
+    let cases = [
+        ("analyze", "merged on one timeline"),
+        ("psk", "wpa_passphrase SSID PASSPHRASE"),
+        ("ie", "IE: Unknown:"),
+        ("completions", "Load it for the current shell"),
+        ("live", "falls back to such a monitor interface"),
+    ];
+    for (command, text) in cases {
+        let out = Command::new(util::bin())
+            .args([command, "--help"])
+            .output()
+            .expect("run wpadiag");
+        assert!(out.status.success());
+        let help = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+        let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            help.contains(text),
+            "{command} --help lacks {text:?}:\n{help}"
+        );
+    }
+}

@@ -47,11 +47,10 @@ pub enum Command {
     Analyze(analyze::Args),
     /// List the decoded frames of a capture (handshake-relevant ones by default).
     Frames(frames::Args),
-    /// Print a network's PSK as wpa_passphrase does (never the passphrase), or check one.
+    // These four take their help, short and long, from their Args' doc
+    // comments: a doc comment here would replace the long text.
     Psk(psk::Args),
-    /// Decode information elements given as hex (e.g. `iwlist scan`'s `IE: Unknown:` lines).
     Ie(ie::Args),
-    /// Print a shell completion script (bash, zsh, fish, ...).
     Completions(completions::Args),
     /// Write the manual pages (for packagers; the pages are in man/).
     #[command(hide = true)]
