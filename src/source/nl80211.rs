@@ -536,20 +536,29 @@ impl Nl80211 {
         self.seq
     }
 
+    /// A new nl80211 request for `cmd` on interface `ifindex`, and its
+    /// sequence number.
+    fn request(&mut self, flags: u16, cmd: u8, ifindex: u32) -> (MessageBuilder, u32) {
+        let seq = self.next_seq();
+        let mut request = MessageBuilder::genl(self.family, flags, seq, cmd, NL80211_VERSION);
+        request.u32(NL80211_ATTR_IFINDEX, ifindex);
+        (request, seq)
+    }
+
+    fn send(
+        &self,
+        request: MessageBuilder,
+        seq: u32,
+        what: &'static str,
+    ) -> Result<Vec<Vec<u8>>, NlError> {
+        transact(&self.sock, &request.finish(), seq, self.family, what)
+    }
+
     /// `iw dev IFACE info`.
     pub fn interface(&mut self, ifindex: u32) -> Result<InterfaceInfo, NlError> {
         const WHAT: &str = "reading the interface's radio";
-        let seq = self.next_seq();
-        let mut request = MessageBuilder::genl(
-            self.family,
-            NLM_F_ACK,
-            seq,
-            NL80211_CMD_GET_INTERFACE,
-            NL80211_VERSION,
-        );
-        request.u32(NL80211_ATTR_IFINDEX, ifindex);
-        let replies = transact(&self.sock, &request.finish(), seq, self.family, WHAT)?;
-        replies
+        let (request, seq) = self.request(NLM_F_ACK, NL80211_CMD_GET_INTERFACE, ifindex);
+        self.send(request, seq, WHAT)?
             .iter()
             .find_map(|payload| parse_interface(payload))
             .ok_or(NlError::Malformed {
@@ -576,68 +585,26 @@ impl Nl80211 {
 
     /// `iw dev IFACE set freq FREQ` (20 MHz, no HT).
     pub fn set_freq(&mut self, ifindex: u32, freq: u32) -> Result<(), NlError> {
-        let seq = self.next_seq();
-        let mut request = MessageBuilder::genl(
-            self.family,
-            NLM_F_ACK,
-            seq,
-            NL80211_CMD_SET_WIPHY,
-            NL80211_VERSION,
-        );
+        let (mut request, seq) = self.request(NLM_F_ACK, NL80211_CMD_SET_WIPHY, ifindex);
         request
-            .u32(NL80211_ATTR_IFINDEX, ifindex)
             .u32(NL80211_ATTR_WIPHY_FREQ, freq)
             .u32(NL80211_ATTR_WIPHY_CHANNEL_TYPE, NL80211_CHAN_NO_HT);
-        transact(
-            &self.sock,
-            &request.finish(),
-            seq,
-            self.family,
-            "tuning the monitor interface",
-        )
-        .map(drop)
+        self.send(request, seq, "tuning the monitor interface")
+            .map(drop)
     }
 
     /// `iw dev IFACE del`.
     pub fn del_interface(&mut self, ifindex: u32) -> Result<(), NlError> {
-        let seq = self.next_seq();
-        let mut request = MessageBuilder::genl(
-            self.family,
-            NLM_F_ACK,
-            seq,
-            NL80211_CMD_DEL_INTERFACE,
-            NL80211_VERSION,
-        );
-        request.u32(NL80211_ATTR_IFINDEX, ifindex);
-        transact(
-            &self.sock,
-            &request.finish(),
-            seq,
-            self.family,
-            "removing the monitor interface",
-        )
-        .map(drop)
+        let (request, seq) = self.request(NLM_F_ACK, NL80211_CMD_DEL_INTERFACE, ifindex);
+        self.send(request, seq, "removing the monitor interface")
+            .map(drop)
     }
 
     /// `iw dev IFACE scan dump`: the kernel's cached scan results.
     pub fn scan_results(&mut self, ifindex: u32) -> Result<Vec<ScanEntry>, NlError> {
-        let seq = self.next_seq();
-        let mut request = MessageBuilder::genl(
-            self.family,
-            NLM_F_DUMP,
-            seq,
-            NL80211_CMD_GET_SCAN,
-            NL80211_VERSION,
-        );
-        request.u32(NL80211_ATTR_IFINDEX, ifindex);
-        let replies = transact(
-            &self.sock,
-            &request.finish(),
-            seq,
-            self.family,
-            "reading scan results",
-        )?;
-        Ok(replies
+        let (request, seq) = self.request(NLM_F_DUMP, NL80211_CMD_GET_SCAN, ifindex);
+        Ok(self
+            .send(request, seq, "reading scan results")?
             .iter()
             .filter_map(|payload| parse_scan_entry(payload))
             .collect())
