@@ -5,7 +5,11 @@
 //! targets in fuzz/, which need a nightly toolchain; this runs in
 //! `cargo test` on stable.
 
+mod util;
+
 use std::io::Cursor;
+
+use util::XorShift;
 
 use wpadiag::{
     source::CaptureReader,
@@ -20,26 +24,6 @@ use wpadiag::{
 };
 
 const CAPTURES: &str = "../shared/captures-public";
-
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
 
 /// Runs every decoder that could see `record` and returns how many layers
 /// decoded, so the work cannot be optimised away.

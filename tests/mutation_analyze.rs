@@ -12,33 +12,15 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
+
 use std::time::{Duration, Instant};
+use util::XorShift;
 
 const TIMEOUT: Duration = Duration::from_secs(5);
 /// Peak resident memory allowed for one run (VmHWM), in KiB.
 const MAX_RSS_KIB: u64 = 200 * 1024;
 /// Record boundaries tried per file, sampled evenly.
 const MAX_BOUNDARIES: usize = 20;
-
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
 
 /// The inputs: the project's captures and the public ones.
 fn corpus() -> Vec<PathBuf> {

@@ -55,3 +55,27 @@ pub fn tsv(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
         })
         .collect()
 }
+
+/// A small deterministic generator (xorshift64) for mutation tests: the
+/// same seed gives the same mutants on every machine.
+pub struct XorShift(pub u64);
+
+impl XorShift {
+    pub fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    /// Uniform enough in `0..n`; 0 when `n` is 0.
+    pub fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
+    }
+}
