@@ -127,12 +127,7 @@ fn load_capture(
         ingest_stats.eapol_key_frames,
         if shows_acks { ", ACKs present" } else { "" },
     );
-    let mut limits = limits_of(&ingest_stats, shows_acks);
-    let wireless = ingest_stats.linktypes.iter().any(|l| l.is_wireless());
-    if !wireless && !ingest_stats.linktypes.is_empty() {
-        limits.clear();
-        limits.push("a capture on one side's own interface has no 802.11 frames: no ACKs, retries, signal strength, deauthentications or Beacons".to_string());
-    }
+    let (limits, frames_skipped) = ingest_notes(&ingest_stats, &ingest_stats.linktypes);
     let mut skipped = damaged;
     if stats.damaged > skipped.len() as u64 {
         skipped.push(format!("{} damaged records in all", stats.damaged));
@@ -140,6 +135,31 @@ fn load_capture(
     if stats.truncated_tail {
         skipped.push("the file ends in the middle of a record (cut short)".to_string());
     }
+    skipped.extend(frames_skipped);
+    Ok(Loaded {
+        input,
+        events,
+        description,
+        limits,
+        skipped,
+    })
+}
+
+/// What a capture of `linktypes` cannot show (limits) and which of its
+/// frames were left out (skipped), from the ingest's counters: the same
+/// for a file and for a live capture (whose interfaces' link types are
+/// known before any frame arrives).
+pub fn ingest_notes(
+    ingest_stats: &IngestStats,
+    linktypes: &[LinkType],
+) -> (Vec<String>, Vec<String>) {
+    let mut limits = limits_of(linktypes, ingest_stats.acks > 0);
+    let wireless = linktypes.iter().any(|l| l.is_wireless());
+    if !wireless && !linktypes.is_empty() {
+        limits.clear();
+        limits.push("a capture on one side's own interface has no 802.11 frames: no ACKs, retries, signal strength, deauthentications or Beacons".to_string());
+    }
+    let mut skipped = Vec::new();
     if ingest_stats.undecodable > 0 {
         let examples: Vec<String> = ingest_stats
             .errors
@@ -172,21 +192,15 @@ fn load_capture(
             ingest_stats.unsupported_link
         ));
     }
-    Ok(Loaded {
-        input,
-        events,
-        description,
-        limits,
-        skipped,
-    })
+    (limits, skipped)
 }
 
-fn limits_of(stats: &IngestStats, shows_acks: bool) -> Vec<String> {
+fn limits_of(linktypes: &[LinkType], shows_acks: bool) -> Vec<String> {
     let mut limits = Vec::new();
-    if !shows_acks && stats.linktypes.iter().any(|l| l.is_wireless()) {
+    if !shows_acks && linktypes.iter().any(|l| l.is_wireless()) {
         limits.push("no ACK frames: whether a frame reached its receiver cannot be seen (many monitor-mode drivers do not capture ACKs)".to_string());
     }
-    if stats.linktypes.contains(&LinkType::IEEE802_11) {
+    if linktypes.contains(&LinkType::IEEE802_11) {
         limits.push("raw 802.11 without a radio header: no signal strength".to_string());
     }
     limits

@@ -505,6 +505,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             &mut input,
         );
     }
+    let (frame_limits, skipped) = handshake::input::ingest_notes(&stats, &linktypes);
     let mut limits = Vec::new();
     if let Some(warning) = &fell_back {
         limits.push(format!(
@@ -513,34 +514,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
              missing"
         ));
     }
-    if linktype.is_wireless() {
-        if !shows_acks {
-            limits.push("no ACK frames: whether a frame reached its receiver cannot be seen (many monitor-mode drivers do not capture ACKs)".to_string());
-        }
-    } else {
-        limits.push("a capture on one side's own interface has no 802.11 frames: no ACKs, retries, signal strength, deauthentications or Beacons".to_string());
-        if stats.eapol_key_frames == 0 {
-            let note = format!(
-                "no EAPOL frames arrived on {}: if the station connected meanwhile, its EAPOL \
-                 frames went over nl80211's control port (the default of current kernels, \
-                 hostapd and wpa_supplicant), which bypasses the managed interface; run again \
-                 with --monitor (a monitor interface on the same radio: `wpadiag live {} \
-                 --monitor`), or add --wpa-ctrl for the supplicant's own events",
-                args.interface, args.interface
-            );
-            eprintln!("wpadiag: {note}");
-            limits.push(note);
-        }
-    }
-    let mut skipped = Vec::new();
-    if stats.undecodable > 0 {
-        skipped.push(format!("{} frames could not be decoded", stats.undecodable));
-    }
-    if stats.bad_fcs > 0 {
-        skipped.push(format!(
-            "{} frames with a bad FCS were not trusted",
-            stats.bad_fcs
-        ));
+    limits.extend(frame_limits);
+    if !linktype.is_wireless() && stats.eapol_key_frames == 0 {
+        let note = format!(
+            "no EAPOL frames arrived on {}: if the station connected meanwhile, its EAPOL \
+             frames went over nl80211's control port (the default of current kernels, \
+             hostapd and wpa_supplicant), which bypasses the managed interface; run again \
+             with --monitor (a monitor interface on the same radio: `wpadiag live {} \
+             --monitor`), or add --wpa-ctrl for the supplicant's own events",
+            args.interface, args.interface
+        );
+        eprintln!("wpadiag: {note}");
+        limits.push(note);
     }
     let mut inputs = vec![InputSummary {
         name: format!("live:{capture_name}"),
