@@ -31,22 +31,23 @@ pub fn drop(
     if let Some(uid) = become_sudo_user(&keep, file, ctrl_socket)? {
         return Ok(Some(format!("continuing as uid {uid} (SUDO_UID){kept}")));
     }
-    let before = caps::read(None, CapSet::Permitted).unwrap_or_default();
-    if before.is_empty() || before == keep {
-        return Ok(None);
-    }
-    restrict(&keep).context("dropping capabilities")?;
-    Ok(Some(format!("continuing{kept}")))
+    Ok(narrow_to(&keep)?.then(|| format!("continuing{kept}")))
 }
 
 /// Later, once fewer are needed: down to `keep`.
 pub fn narrow(keep: &[Capability]) -> anyhow::Result<()> {
-    let keep: CapsHashSet = keep.iter().copied().collect();
+    narrow_to(&keep.iter().copied().collect()).map(|_| ())
+}
+
+/// Restricts the sets to `keep` unless they hold nothing else already;
+/// whether anything changed.
+fn narrow_to(keep: &CapsHashSet) -> anyhow::Result<bool> {
     let before = caps::read(None, CapSet::Permitted).unwrap_or_default();
-    if before.is_empty() || before == keep {
-        return Ok(());
+    if before.is_empty() || before == *keep {
+        return Ok(false);
     }
-    restrict(&keep).context("dropping capabilities")
+    restrict(keep).context("dropping capabilities")?;
+    Ok(true)
 }
 
 /// Effective and permitted sets down to `keep` (which they contain), the
@@ -99,9 +100,7 @@ fn become_sudo_user(
     if !keep.is_empty() {
         // setuid emptied the effective set; the permitted one still holds
         // all of root's: cut it to `keep` and raise that.
-        caps::set(None, CapSet::Permitted, keep).context("dropping capabilities")?;
-        caps::set(None, CapSet::Effective, keep).context("dropping capabilities")?;
-        caps::clear(None, CapSet::Inheritable).context("dropping capabilities")?;
+        restrict(keep).context("dropping capabilities")?;
         caps::securebits::set_keepcaps(false).context("keeping capabilities across setuid")?;
     }
     Ok(Some(uid))
