@@ -79,7 +79,7 @@ _wpadiag() {
             return 0
             ;;
         wpadiag__subcmd__analyze)
-            opts="-v -h --ssid --bssid --sta --format --redact --color --capture-side --annotate --verbose --no-typo-search --each --passphrase --psk --passphrase-file --ask --config --help"
+            opts="-v -h --ssid --bssid --sta --format --redact --color --capture-side --annotate --verbose --all-attempts --no-typo-search --each --passphrase --psk --passphrase-file --ask --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

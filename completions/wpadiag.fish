@@ -51,6 +51,7 @@ complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l passphrase-f
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l config -d 'Take ssid and psk from a wpa_supplicant.conf: the network block whose ssid matches the capture\'s (or the only one with a psk)' -r -F
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l redact -d 'Replace MAC addresses and SSIDs by stable pseudonyms'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -s v -l verbose -d 'Show the timeline of every attempt (by default: the verdict\'s and the last ones)'
+complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l all-attempts -d 'Keep and analyse every attempt. By default, once a link has had 8 attempts in one capture, an attempt that repeats a kept attempt\'s course message for message (counters, nonce changes, elements, codes, retries, ACKs) is counted on it and its frames are let go, so a day of traffic needs no more memory than an hour'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l no-typo-search -d 'Do not try typo variants of a passphrase that verifies nothing'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l each -d 'Analyse each file on its own and print one summary line per link (what a directory argument always does)'
 complete -c wpadiag -n "__fish_wpadiag_using_subcommand analyze" -l ask -d 'Ask for the passphrase on the terminal, without echo'

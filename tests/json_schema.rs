@@ -107,7 +107,7 @@ fn analyze_json_records_have_exactly_the_documented_keys() {
     assert_eq!(
         keys(&link["attempts"][0]),
         set(&[
-            "index", "verdict", "m1", "m2", "m3", "m4", "group1", "group2"
+            "index", "verdict", "m1", "m2", "m3", "m4", "group1", "group2", "repeats"
         ])
     );
     for row in link["timeline"].as_array().unwrap() {

@@ -15,9 +15,10 @@ use wpadiag::{
     crypto::PmkCache,
     diagnose::{self, Diagnosis},
     handshake::{
-        self, LinkAnalysis, Observer, Timeline,
+        self, Event, LinkAnalysis, Observer, Origin, Timeline,
+        condense::{Closed, Judge, KeptAttempt},
         event::Ssid,
-        input::LoadOptions,
+        input::{Condense, LoadOptions},
         keycheck::{self, KeyInput},
     },
     report::{self, InputSummary, Report, redact::Namer},
@@ -81,6 +82,14 @@ pub struct Args {
     #[arg(short, long)]
     pub verbose: bool,
 
+    /// Keep and analyse every attempt. By default, once a link has had 8
+    /// attempts in one capture, an attempt that repeats a kept attempt's
+    /// course message for message (counters, nonce changes, elements,
+    /// codes, retries, ACKs) is counted on it and its frames are let go,
+    /// so a day of traffic needs no more memory than an hour.
+    #[arg(long)]
+    pub all_attempts: bool,
+
     /// Do not try typo variants of a passphrase that verifies nothing.
     #[arg(long)]
     pub no_typo_search: bool,
@@ -93,6 +102,9 @@ pub struct Args {
     #[command(flatten)]
     pub key: KeyArgs,
 }
+
+/// From this many attempts on a link, repeated courses are condensed.
+pub const CONDENSE_FROM: u64 = 3;
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.each || args.files.iter().any(|f| f.is_dir()) {
@@ -171,6 +183,11 @@ pub fn analyse(
     let bssid = parse_mac(args.bssid.as_deref(), "--bssid")?;
     let sta = parse_mac(args.sta.as_deref(), "--sta")?;
     let user_ssid = args.ssid.as_ref().map(|s| Ssid(s.as_bytes().to_vec()));
+    let mut key = LazyKey {
+        resolve: resolve_key,
+        resolved: None,
+        failed: None,
+    };
     let mut timeline = Timeline::default();
     let mut inputs = Vec::new();
     for (index, path) in files.iter().enumerate() {
@@ -182,9 +199,29 @@ pub fn analyse(
                 Side::Ap => Observer::AccessPoint,
             },
         };
-        let loaded = handshake::input::load(path, index as u16, options, &mut progress);
+        let mut judge = SameFindings {
+            user_ssid: user_ssid.as_ref(),
+            key: &mut key,
+        };
+        // Attempts seen in several inputs are matched up on the timeline:
+        // condensing one input's would leave the others' without them.
+        let condense = (files.len() == 1 && !args.all_attempts).then_some(Condense {
+            from: CONDENSE_FROM,
+            judge: &mut judge,
+        });
+        let loaded = handshake::input::load(path, index as u16, options, condense, &mut progress);
+        if let Some(err) = key.failed.take() {
+            bar.clear();
+            return Err(err);
+        }
         bar.clear();
-        let loaded = loaded.with_context(|| format!("reading {}", path.display()))?;
+        let mut loaded = loaded.with_context(|| format!("reading {}", path.display()))?;
+        if loaded.condensed > 0 {
+            loaded.limits.push(format!(
+                "{} attempts repeated a later attempt's course message for message and were counted on it, not analysed one by one (--all-attempts analyses each)",
+                loaded.condensed
+            ));
+        }
         inputs.push(InputSummary {
             name: path.display().to_string(),
             description: loaded.description,
@@ -192,6 +229,7 @@ pub fn analyse(
             skipped: loaded.skipped,
         });
         timeline.add(loaded.input, loaded.events);
+        timeline.plan.extend(loaded.plan);
     }
     timeline.finish();
     let mut analyses = handshake::analyze(&timeline, user_ssid.as_ref());
@@ -199,18 +237,17 @@ pub fn analyse(
     let hint = user_ssid
         .clone()
         .or_else(|| analyses.iter().find_map(|a| a.ssid().cloned()));
-    let resolved = resolve_key(hint.as_ref().map(|s| s.as_bytes()))?;
+    let resolved = key.get(hint.as_ref().map(|s| s.as_bytes()))?;
     let key_given = resolved.is_some();
     if let Some(resolved) = resolved {
-        let mut cache = PmkCache::new(resolved.key);
         let mut input = KeyInput {
-            cache: &mut cache,
+            cache: &mut resolved.cache,
             typo_search: !args.no_typo_search,
         };
         check_keys(
             &timeline,
             &mut analyses,
-            resolved.ssid.as_deref(),
+            resolved.network_ssid.as_deref(),
             &mut input,
         );
     }
@@ -222,6 +259,126 @@ pub fn analyse(
         inputs,
         key_given,
     })
+}
+
+/// The key, resolved when first needed: by the first attempt judged while
+/// reading, else after reading (the SSID seen picks a --config block).
+struct LazyKey<'r, 'a> {
+    resolve: &'r mut KeyResolver<'a>,
+    resolved: Option<Option<Resolved>>,
+    /// Resolving failed while reading; reported once reading stops.
+    failed: Option<anyhow::Error>,
+}
+
+struct Resolved {
+    cache: PmkCache,
+    network_ssid: Option<Vec<u8>>,
+}
+
+impl LazyKey<'_, '_> {
+    fn get(&mut self, hint: Option<&[u8]>) -> anyhow::Result<Option<&mut Resolved>> {
+        if self.resolved.is_none() {
+            let key = (self.resolve)(hint)?;
+            self.resolved = Some(key.map(|k| Resolved {
+                cache: PmkCache::new(k.key),
+                network_ssid: k.ssid,
+            }));
+        }
+        Ok(self.resolved.as_mut().and_then(Option::as_mut))
+    }
+}
+
+/// Folds a link's attempts whose diagnosis is the same. Each attempt that
+/// has ended is replayed, key-checked (without the typo search) and
+/// diagnosed on its own, with the AP's Beacon and the event that began the
+/// next attempt, so that "the last attempt" means what it will mean in the
+/// whole analysis. Attempts with the same findings (ids, confidence,
+/// summaries) fold.
+struct SameFindings<'s, 'k, 'r, 'a> {
+    user_ssid: Option<&'s Ssid>,
+    key: &'k mut LazyKey<'r, 'a>,
+}
+
+impl Judge for SameFindings<'_, '_, '_, '_> {
+    fn key(&mut self, closed: &Closed<'_>) -> Option<Vec<u8>> {
+        if self.key.failed.is_some() {
+            return None;
+        }
+        let mut timeline = Timeline::default();
+        let file = closed.events.first().map_or(0, |e| match e.origin {
+            Origin::Frame { file, .. } | Origin::Line { file, .. } => file,
+        });
+        timeline.inputs = vec![closed.input.clone(); usize::from(file) + 1];
+        timeline.events = closed
+            .beacon
+            .into_iter()
+            .chain(closed.events)
+            .chain(closed.next)
+            .cloned()
+            .collect::<Vec<Event>>();
+        timeline.finish();
+        // Split where reading did, with the attempts' real numbers.
+        let planned = |event: Option<&Event>, number: u64| {
+            event.map(|e| KeptAttempt {
+                start: e.origin,
+                number,
+                repeats: None,
+            })
+        };
+        timeline.plan.insert(
+            closed.link,
+            planned(closed.events.first(), closed.number)
+                .into_iter()
+                .chain(planned(closed.next, closed.number + 1))
+                .collect(),
+        );
+        let mut analyses = handshake::analyze(&timeline, self.user_ssid);
+        analyses.retain(|a| a.id == closed.link);
+        let link = analyses.first_mut()?;
+        let hint = self
+            .user_ssid
+            .or(link.ssid())
+            .map(|s| s.as_bytes().to_vec());
+        match self.key.get(hint.as_deref()) {
+            Ok(Some(resolved)) => {
+                let mut input = KeyInput {
+                    cache: &mut resolved.cache,
+                    typo_search: false,
+                };
+                let network_ssid = resolved.network_ssid.clone();
+                check_keys(
+                    &timeline,
+                    std::slice::from_mut(link),
+                    network_ssid.as_deref(),
+                    &mut input,
+                );
+                if !keycheck::self_contained(link, 0) {
+                    return None;
+                }
+            }
+            Ok(None) => {}
+            Err(err) => {
+                self.key.failed = Some(err);
+                return None;
+            }
+        }
+        let coverage = diagnose::Coverage::of(&timeline, link);
+        let mut key = Vec::new();
+        // Pointers that are never a verdict (suspicious frames) are only
+        // looked for in a link's first attempt: they do not tell attempts apart.
+        for finding in diagnose::findings_of(&timeline, link, coverage, 0)
+            .into_iter()
+            .filter(diagnose::may_be_verdict)
+        {
+            key.extend(finding.id.as_bytes());
+            key.push(0);
+            key.extend(finding.confidence.as_str().as_bytes());
+            key.push(0);
+            key.extend(finding.summary.as_bytes());
+            key.push(0xFF);
+        }
+        Some(key)
+    }
 }
 
 /// How a report is printed.

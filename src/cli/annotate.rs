@@ -106,7 +106,7 @@ fn notes(report: &Report<'_>, file: u16) -> BTreeMap<u64, Vec<String>> {
             if f != file {
                 continue;
             }
-            let mut line = format!("wpadiag: {} (attempt {})", row.what, row.attempt + 1);
+            let mut line = format!("wpadiag: {} (attempt {})", row.what, row.attempt_number);
             if let Some(counter) = row.replay_counter {
                 line.push_str(&format!(", replay counter {counter}"));
             }

@@ -239,7 +239,7 @@ fn print_network(out: &mut impl Write, ssid: &Ssid, pmk: &Pmk) -> std::io::Resul
 /// capture (or the networks a log names), in order of appearance.
 fn capture_ssids(path: &Path) -> anyhow::Result<Vec<Vec<u8>>> {
     use wpadiag::handshake::{EventKind, LogFact, input};
-    let loaded = input::load(path, 0, input::LoadOptions::default(), &mut |_| {})
+    let loaded = input::load(path, 0, input::LoadOptions::default(), None, &mut |_| {})
         .with_context(|| format!("--capture {}", path.display()))?;
     let mut ssids: Vec<Vec<u8>> = Vec::new();
     for event in &loaded.events {

@@ -52,6 +52,9 @@ pub struct Finding {
     pub next_steps: Vec<String>,
     /// 0-based attempt on the link the finding is about.
     pub attempt: Option<usize>,
+    /// That attempt's number among all the link's attempts (1-based; it
+    /// differs from `attempt + 1` when repeated attempts were condensed).
+    pub attempt_number: Option<u64>,
     /// `ap-not-found`: the SSID the station wants, and the closest one seen.
     pub ssid_wanted: Option<Ssid>,
     pub ssid_hint: Option<Ssid>,
@@ -67,6 +70,7 @@ impl Finding {
             rules_out: Vec::new(),
             next_steps: Vec::new(),
             attempt: None,
+            attempt_number: None,
             ssid_wanted: None,
             ssid_hint: None,
         }

@@ -10,7 +10,7 @@ pub mod rules;
 pub use context::{Context, Coverage};
 pub use finding::{Confidence, Evidence, Finding};
 
-use crate::handshake::{EventKind, LinkAnalysis, Timeline, event::Ssid, timeline::LinkId};
+use crate::handshake::{EventKind, LinkAnalysis, Origin, Timeline, event::Ssid, timeline::LinkId};
 
 pub trait Rule: Sync {
     /// The finding id this rule produces.
@@ -46,6 +46,11 @@ pub const RULES: &[&dyn Rule] = &[
 /// Findings listed beside a verdict but never chosen as one.
 fn never_verdict(finding: &Finding) -> bool {
     finding.id == "suspicious-frames"
+}
+
+/// Whether `finding` can be an attempt's verdict (pointers cannot).
+pub fn may_be_verdict(finding: &Finding) -> bool {
+    !never_verdict(finding)
 }
 
 /// The diagnosis of one link.
@@ -104,32 +109,26 @@ pub fn diagnose(timeline: &Timeline, links: &[LinkAnalysis]) -> Diagnosis {
     let mut diagnosed = Vec::new();
     for link in links {
         let coverage = Coverage::of(timeline, link);
-        let mut per_attempt: Vec<Vec<Finding>> = Vec::new();
-        for (attempt, facts) in link.attempts.iter().enumerate() {
-            let ctx = Context {
-                timeline,
-                link,
-                attempt,
-                facts,
-                coverage,
-            };
-            let findings: Vec<Finding> = RULES
-                .iter()
-                .filter_map(|rule| rule.check(&ctx))
-                .map(|mut f| {
-                    f.attempt = Some(attempt);
-                    // Evidence in time order; origins compare by input, then position.
-                    f.evidence.sort_by_key(|e| (e.origin.is_none(), e.origin));
-                    f
-                })
-                .collect();
-            per_attempt.push(findings);
-        }
+        let per_attempt: Vec<Vec<Finding>> = (0..link.attempts.len())
+            .map(|attempt| findings_of(timeline, link, coverage, attempt))
+            .collect();
         let attempt_verdicts = per_attempt
             .iter()
             .map(|f| primary(f).map_or("incomplete-capture", |f| f.id))
             .collect();
-        let verdict = choose_verdict(&per_attempt);
+        // An attempt stands for itself and for the repeats counted on it.
+        let weights: Vec<usize> = (0..per_attempt.len())
+            .map(|a| {
+                let repeats = link
+                    .link
+                    .attempts
+                    .get(a)
+                    .and_then(|a| a.repeats)
+                    .map_or(0, |r| r.count);
+                1 + usize::try_from(repeats).unwrap_or(usize::MAX - 1)
+            })
+            .collect();
+        let verdict = choose_verdict(&per_attempt, &weights);
         // One finding per id: the verdict, then each other id's first
         // occurrence, so a failure repeated in every attempt is listed once.
         let mut findings = vec![verdict.clone()];
@@ -156,14 +155,28 @@ pub fn diagnose(timeline: &Timeline, links: &[LinkAnalysis]) -> Diagnosis {
     // Links where a handshake happened first, then in order of appearance.
     // `diagnosed` was built in the order of `links`: the keys come from
     // there by position, not by a search per comparison.
-    let mut keyed: Vec<((bool, usize), LinkDiagnosis)> = links
+    // A condensed capture (one input) orders links by where they first
+    // appear in it, repeats counted: their first events may be gone.
+    let condensed = !timeline.plan.is_empty();
+    type FirstSeen = (bool, Option<Origin>, usize);
+    let mut keyed: Vec<(FirstSeen, LinkDiagnosis)> = links
         .iter()
         .map(|a| {
             let messages: usize = a.attempts.iter().map(|f| f.messages.len()).sum();
-            (
-                messages == 0,
-                a.link.events.first().copied().unwrap_or(usize::MAX),
-            )
+            let first = a.link.events.first().copied().unwrap_or(usize::MAX);
+            let origin = condensed
+                .then(|| {
+                    let own = timeline.events.get(first).map(|e| e.origin);
+                    let repeated = a
+                        .link
+                        .attempts
+                        .iter()
+                        .filter_map(|t| t.repeats)
+                        .map(|r| r.first);
+                    own.into_iter().chain(repeated).min()
+                })
+                .flatten();
+            (messages == 0, origin, first)
         })
         .zip(diagnosed)
         .collect();
@@ -176,20 +189,63 @@ pub fn diagnose(timeline: &Timeline, links: &[LinkAnalysis]) -> Diagnosis {
     }
 }
 
+/// Every rule's finding on attempt `attempt` of `link`, in precedence order.
+pub fn findings_of(
+    timeline: &Timeline,
+    link: &LinkAnalysis,
+    coverage: Coverage,
+    attempt: usize,
+) -> Vec<Finding> {
+    let Some(facts) = link.attempts.get(attempt) else {
+        return Vec::new();
+    };
+    let ctx = Context {
+        timeline,
+        link,
+        attempt,
+        facts,
+        coverage,
+    };
+    RULES
+        .iter()
+        .filter_map(|rule| rule.check(&ctx))
+        .map(|mut f| {
+            f.attempt = Some(attempt);
+            f.attempt_number = Some(link.attempt_number(attempt));
+            // Evidence in time order; origins compare by input, then position.
+            f.evidence.sort_by_key(|e| (e.origin.is_none(), e.origin));
+            f
+        })
+        .collect()
+}
+
 /// The link's verdict: its last attempt that concluded something, unless
 /// a failure recurs in more attempts than succeeded. A station that fails
 /// the same way again and again and then connects once just before the
 /// capture ends (e.g. before the next group rekey) still has that failure.
-fn choose_verdict(per_attempt: &[Vec<Finding>]) -> Finding {
+/// `weights`: how many attempts each one stands for (itself and the
+/// repeats counted on it).
+fn choose_verdict(per_attempt: &[Vec<Finding>], weights: &[usize]) -> Finding {
     let conclusive = |f: &Finding| !matches!(f.id, "incomplete-capture" | "no-handshake");
-    let primaries: Vec<&Finding> = per_attempt.iter().filter_map(|f| primary(f)).collect();
-    let successes = primaries.iter().filter(|f| f.is_success()).count();
-    let mut recurring: Option<(&Finding, usize)> = None;
-    for finding in primaries
+    let primaries: Vec<(&Finding, usize)> = per_attempt
         .iter()
-        .filter(|f| conclusive(f) && !f.is_success())
+        .zip(weights)
+        .filter_map(|(f, &w)| primary(f).map(|f| (f, w)))
+        .collect();
+    let weight_of = |pred: &dyn Fn(&Finding) -> bool| -> usize {
+        primaries
+            .iter()
+            .filter(|(f, _)| pred(f))
+            .map(|(_, w)| w)
+            .sum()
+    };
+    let successes = weight_of(&|f| f.is_success());
+    let mut recurring: Option<(&Finding, usize)> = None;
+    for (finding, _) in primaries
+        .iter()
+        .filter(|(f, _)| conclusive(f) && !f.is_success())
     {
-        let count = primaries.iter().filter(|f| f.id == finding.id).count();
+        let count = weight_of(&|f| f.id == finding.id);
         if count >= 2 && count > successes && recurring.is_none_or(|(_, best)| count > best) {
             recurring = Some((finding, count));
         }
@@ -197,9 +253,9 @@ fn choose_verdict(per_attempt: &[Vec<Finding>]) -> Finding {
     let last = primaries
         .iter()
         .rev()
-        .find(|f| conclusive(f))
+        .find(|(f, _)| conclusive(f))
         .or_else(|| primaries.last())
-        .copied();
+        .map(|(f, _)| *f);
     let chosen = match (recurring, last) {
         (Some((failure, _)), Some(last)) if last.is_success() => Some(failure),
         (_, last) => last,
@@ -207,12 +263,12 @@ fn choose_verdict(per_attempt: &[Vec<Finding>]) -> Finding {
     match chosen {
         Some(verdict) => {
             let mut verdict = verdict.clone();
-            let same = primaries.iter().filter(|f| f.id == verdict.id).count();
+            let same = weight_of(&|f| f.id == verdict.id);
             if same > 1 {
                 verdict.summary = format!(
                     "{} (the same in {same} of {} attempts)",
                     verdict.summary,
-                    per_attempt.len()
+                    weights.iter().sum::<usize>()
                 );
             }
             verdict

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::handshake::{
     attempt::{self, AttemptFacts},
+    condense::Repeats,
     event::{EventKind, LogFact, Ssid},
     keycheck::KeyChecks,
     timeline::{Bss, LinkId, LinkTimeline, Timeline},
@@ -25,6 +26,28 @@ pub struct LinkAnalysis {
 impl LinkAnalysis {
     pub fn ssid(&self) -> Option<&Ssid> {
         self.ssids.first()
+    }
+
+    /// The number of attempt `index` among all the link's attempts,
+    /// condensed ones included (1-based).
+    pub fn attempt_number(&self, index: usize) -> u64 {
+        match self.link.attempts.get(index) {
+            Some(attempt) if attempt.number > 0 => attempt.number,
+            _ => index as u64 + 1,
+        }
+    }
+
+    /// Earlier attempts counted on attempt `index` (see
+    /// [`crate::handshake::condense`]).
+    pub fn repeats(&self, index: usize) -> Option<Repeats> {
+        self.link.attempts.get(index).and_then(|a| a.repeats)
+    }
+
+    /// Attempts on the link, condensed ones included.
+    pub fn attempts_in_all(&self) -> u64 {
+        (0..self.attempts.len())
+            .map(|a| 1 + self.repeats(a).map_or(0, |r| r.count))
+            .sum()
     }
 }
 

@@ -191,6 +191,22 @@ impl FrameIngest {
         self.events.get(start..end).unwrap_or_default()
     }
 
+    /// Hands out the events that no later record can change (all but a
+    /// frame still waiting for its ACK, and what follows it), so a long
+    /// capture need not hold them here.
+    pub fn drain_settled(&mut self) -> std::vec::Drain<'_, Event> {
+        let end = match &mut self.awaiting_ack {
+            Some(wait) => {
+                let end = wait.event;
+                wait.event = 0;
+                end
+            }
+            None => self.events.len(),
+        };
+        self.taken = self.taken.saturating_sub(end);
+        self.events.drain(..end)
+    }
+
     /// Whether any ACK frame was seen: otherwise a missing ACK is unknowable.
     pub fn shows_acks(&self) -> bool {
         self.saw_ack
@@ -752,23 +768,29 @@ impl FrameIngest {
     /// Ends the file: a capture with no ACK at all cannot show whether a
     /// frame was acknowledged, so `acked` becomes unknown rather than false.
     pub fn finish(mut self) -> (Vec<Event>, IngestStats) {
-        let shows_acks = self.saw_ack;
-        for event in &mut self.events {
-            let broadcast =
-                matches!(&event.kind, EventKind::Deauthentication { ra, .. } if ra.is_group());
-            if let Some(air) = air_of(event) {
-                if broadcast {
-                    air.acked = None;
-                    continue;
-                }
-                air.acked = match (shows_acks, air.acked) {
-                    (false, _) => None,
-                    (true, Some(true)) => Some(true),
-                    (true, _) => Some(false),
-                };
-            }
-        }
+        settle_acks(&mut self.events, self.saw_ack);
         (self.events, self.stats)
+    }
+}
+
+/// What `acked` can mean once the whole capture is known: with no ACK in
+/// it, nothing; otherwise a frame not seen acknowledged was not. The same
+/// again changes nothing, so events handed out early may be settled twice.
+pub fn settle_acks(events: &mut [Event], shows_acks: bool) {
+    for event in events {
+        let broadcast =
+            matches!(&event.kind, EventKind::Deauthentication { ra, .. } if ra.is_group());
+        if let Some(air) = air_of(event) {
+            if broadcast {
+                air.acked = None;
+                continue;
+            }
+            air.acked = match (shows_acks, air.acked) {
+                (false, _) => None,
+                (true, Some(true)) => Some(true),
+                (true, _) => Some(false),
+            };
+        }
     }
 }
 

@@ -4,8 +4,9 @@
 use std::path::Path;
 
 use crate::handshake::{
+    condense::{AttemptPlan, Condenser, Judge},
     event::{Event, EventKind, Observer},
-    from_frame::{FrameIngest, IngestStats},
+    from_frame::{FrameIngest, IngestStats, settle_acks},
     from_log::{self, Daemon},
     timeline::{Input, InputKind},
 };
@@ -20,6 +21,10 @@ pub struct Loaded {
     pub description: String,
     pub limits: Vec<String>,
     pub skipped: Vec<String>,
+    /// Links whose repeated attempts were condensed (see [`LoadOptions::condense_from`]).
+    pub plan: AttemptPlan,
+    /// How many attempts were counted on a kept one instead of kept.
+    pub condensed: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +45,13 @@ pub struct LoadOptions {
     pub own_capture_observer: Observer,
 }
 
+/// Condense a capture's links from `from` attempts on, folding the
+/// attempts `judge` finds the same ([`crate::handshake::condense`]).
+pub struct Condense<'a> {
+    pub from: u64,
+    pub judge: &'a mut dyn Judge,
+}
+
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
@@ -54,10 +66,11 @@ pub fn load(
     path: &Path,
     file: u16,
     options: LoadOptions,
+    condense: Option<Condense<'_>>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Loaded, LoadError> {
     match source::detect(path)? {
-        source::InputKind::Capture => load_capture(path, file, options, progress),
+        source::InputKind::Capture => load_capture(path, file, options, condense, progress),
         source::InputKind::Text => load_log(path, file),
         source::InputKind::Unknown => Err(LoadError::Unrecognized),
     }
@@ -67,11 +80,22 @@ fn load_capture(
     path: &Path,
     file: u16,
     options: LoadOptions,
+    condense: Option<Condense<'_>>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Loaded, LoadError> {
     let mut reader = CaptureReader::open(path)?;
     let mut ingest = FrameIngest::new(file);
     ingest.set_own_interface_observer(options.own_capture_observer);
+    let name = path.display().to_string();
+    let input_so_far = |stats: &IngestStats| Input {
+        name: name.clone(),
+        kind: InputKind::Capture {
+            linktypes: stats.linktypes.clone(),
+            shows_acks: stats.acks > 0,
+        },
+    };
+    let mut condenser =
+        condense.map(|c| Condenser::new(c.from, c.judge, input_so_far(ingest.stats())));
     let mut damaged: Vec<String> = Vec::new();
     let mut since_progress = 0u32;
     while let Some(next) = reader.next_record() {
@@ -81,6 +105,10 @@ fn load_capture(
                 if since_progress == 65_536 {
                     since_progress = 0;
                     progress(record.file_offset);
+                    if let Some(condenser) = &mut condenser {
+                        condenser.set_input(input_so_far(ingest.stats()));
+                        ingest.drain_settled().for_each(|e| condenser.push(e));
+                    }
                 }
                 ingest.push(record.number, record.time, record.linktype, record.data);
             }
@@ -99,8 +127,14 @@ fn load_capture(
     }
     let stats = reader.stats();
     let format = reader.format();
-    let (events, ingest_stats) = ingest.finish();
-    let name = path.display().to_string();
+    let (mut events, ingest_stats) = ingest.finish();
+    let (mut plan, mut condensed) = (AttemptPlan::new(), 0);
+    if let Some(mut condenser) = condenser {
+        condenser.set_input(input_so_far(&ingest_stats));
+        events.into_iter().for_each(|e| condenser.push(e));
+        (events, plan, condensed) = condenser.finish();
+        settle_acks(&mut events, ingest_stats.acks > 0);
+    }
     let shows_acks = ingest_stats.acks > 0;
     let input = Input {
         name: name.clone(),
@@ -142,6 +176,8 @@ fn load_capture(
         description,
         limits,
         skipped,
+        plan,
+        condensed,
     })
 }
 
@@ -268,5 +304,7 @@ fn load_log(path: &Path, file: u16) -> Result<Loaded, LoadError> {
         description,
         limits,
         skipped,
+        plan: AttemptPlan::new(),
+        condensed: 0,
     })
 }

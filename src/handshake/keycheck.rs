@@ -237,6 +237,32 @@ fn eapol_of<'e>(events: &'e [Event], message: &Message) -> Option<&'e [u8]> {
     }
 }
 
+/// Whether every key check of attempt `index` can be made with the
+/// attempt's own nonces and reaches a result. Otherwise the result may
+/// depend on other attempts (`check_all` borrows nonces from the whole
+/// link) or on an SSID learnt later.
+pub fn self_contained(link: &LinkAnalysis, index: usize) -> bool {
+    let Some(facts) = link.attempts.get(index) else {
+        return true;
+    };
+    let has = |kinds: &[KeyMsg]| {
+        facts
+            .messages
+            .iter()
+            .any(|m| kinds.contains(&m.msg) && full_nonce(m).is_some())
+    };
+    let pair = has(&[KeyMsg::M1, KeyMsg::M3]) && has(&[KeyMsg::M2]);
+    facts.messages.iter().enumerate().all(|(i, m)| {
+        let own_nonces = match m.msg {
+            KeyMsg::M1 | KeyMsg::Request => true,
+            KeyMsg::M2 => !anonce_candidates(facts, i).is_empty(),
+            KeyMsg::M3 => !snonce_candidates(facts, i).is_empty(),
+            KeyMsg::M4 | KeyMsg::Group1 | KeyMsg::Group2 => pair,
+        };
+        own_nonces && !matches!(link.keys.mic(index, i), MicStatus::Unverifiable(_))
+    })
+}
+
 fn full_nonce(message: &Message) -> Option<[u8; 32]> {
     message.nonce.is_complete().then_some(message.nonce.bytes)
 }

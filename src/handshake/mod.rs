@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod attempt;
+pub mod condense;
 pub mod event;
 pub mod from_frame;
 pub mod from_log;

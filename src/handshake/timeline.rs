@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::handshake::condense::{AttemptPlan, KeptAttempt, Repeats};
 use crate::handshake::event::{Event, EventKind, LogFact, Observer, SecurityIe, Ssid};
 use crate::wire::{LinkType, MacAddr, eapol::KeyMsg};
 
@@ -50,6 +51,8 @@ pub struct Bss {
 pub struct Timeline {
     pub events: Vec<Event>,
     pub inputs: Vec<Input>,
+    /// Links whose repeated attempts were condensed while reading.
+    pub plan: AttemptPlan,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -63,6 +66,10 @@ pub struct LinkId {
 #[derive(Debug, Clone, Default)]
 pub struct Attempt {
     pub events: Vec<usize>,
+    /// 1-based among all the link's attempts, condensed ones included.
+    pub number: u64,
+    /// Earlier attempts with the same course, counted on this one.
+    pub repeats: Option<Repeats>,
 }
 
 #[derive(Debug, Clone)]
@@ -76,12 +83,20 @@ impl Timeline {
     /// Adds one input's events; call [`Timeline::finish`] when all are in.
     pub fn add(&mut self, input: Input, events: Vec<Event>) {
         self.inputs.push(input);
-        self.events.extend(events);
+        if self.events.is_empty() {
+            self.events = events;
+        } else {
+            self.events.extend(events);
+        }
     }
 
     /// Sorts by time, keeping each input's own order. Lines without a
     /// timestamp take the last time seen before them in the same input.
     pub fn finish(&mut self) {
+        if self.in_order() {
+            // One capture usually is: no second copy of every event.
+            return;
+        }
         let mut carried: BTreeMap<u16, f64> = BTreeMap::new();
         let mut keyed: Vec<(f64, usize, Event)> = self
             .events
@@ -101,6 +116,27 @@ impl Timeline {
             .collect();
         keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         self.events = keyed.into_iter().map(|(_, _, e)| e).collect();
+    }
+
+    /// Whether [`Timeline::finish`]'s sort would leave every event where it is.
+    fn in_order(&self) -> bool {
+        let mut carried: BTreeMap<u16, f64> = BTreeMap::new();
+        let mut last = f64::NEG_INFINITY;
+        for event in &self.events {
+            let file = file_of(event);
+            let time = match event.time {
+                Some(t) => {
+                    carried.insert(file, t);
+                    t
+                }
+                None => carried.get(&file).copied().unwrap_or(0.0),
+            };
+            if time.total_cmp(&last).is_lt() {
+                return false;
+            }
+            last = time;
+        }
+        true
     }
 
     pub fn bss_table(&self) -> BTreeMap<MacAddr, Bss> {
@@ -180,7 +216,10 @@ impl Timeline {
             .into_iter()
             .filter(|(_, events)| events.iter().any(|&i| is_link_activity(&self.events[i])))
             .map(|(id, events)| {
-                let attempts = split_attempts(&self.events, &events);
+                let attempts = match self.plan.get(&id) {
+                    Some(kept) => split_as_planned(&self.events, &events, kept),
+                    None => split_attempts(&self.events, &events),
+                };
                 LinkTimeline {
                     id,
                     events,
@@ -215,14 +254,14 @@ pub(crate) fn file_of(event: &Event) -> u16 {
     }
 }
 
-enum LinkOf {
+pub(crate) enum LinkOf {
     One(LinkId),
     AllOfAp(MacAddr),
     Context,
     None,
 }
 
-fn link_of(event: &Event) -> LinkOf {
+pub(crate) fn link_of(event: &Event) -> LinkOf {
     match &event.kind {
         EventKind::Key(key) => LinkOf::One(LinkId {
             ap: key.ap,
@@ -302,11 +341,43 @@ fn split_attempts(events: &[Event], indices: &[usize]) -> Vec<Attempt> {
     if !current.events.is_empty() {
         attempts.push(current);
     }
+    for (i, attempt) in attempts.iter_mut().enumerate() {
+        attempt.number = i as u64 + 1;
+    }
+    attempts
+}
+
+/// Splits a condensed link where reading did: an event belongs to the
+/// last kept attempt that starts at or before it in the input. Sorting by
+/// time may move a frame across that boundary (timestamps out of order);
+/// the input's order may not change, and dropping the attempts between two
+/// kept ones would change the state [`split_attempts`] carries.
+fn split_as_planned(events: &[Event], indices: &[usize], kept: &[KeptAttempt]) -> Vec<Attempt> {
+    let mut attempts: Vec<Attempt> = kept
+        .iter()
+        .map(|k| Attempt {
+            events: Vec::new(),
+            number: k.number,
+            repeats: k.repeats,
+        })
+        .collect();
+    for &index in indices {
+        let Some(event) = events.get(index) else {
+            continue;
+        };
+        let slot = kept
+            .partition_point(|k| k.start <= event.origin)
+            .saturating_sub(1);
+        if let Some(attempt) = attempts.get_mut(slot) {
+            attempt.events.push(index);
+        }
+    }
+    attempts.retain(|a| !a.events.is_empty());
     attempts
 }
 
 #[derive(Default)]
-struct AttemptState {
+pub(crate) struct AttemptState {
     key_messages: u32,
     associated: bool,
     ended: bool,
@@ -317,7 +388,7 @@ struct AttemptState {
 }
 
 impl AttemptState {
-    fn starts_new(&self, event: &Event) -> bool {
+    pub(crate) fn starts_new(&self, event: &Event) -> bool {
         match &event.kind {
             EventKind::Authentication { sequence: 1, .. } => {
                 self.key_messages > 0 || self.associated || self.ended
@@ -349,7 +420,7 @@ impl AttemptState {
         }
     }
 
-    fn absorb(&mut self, event: &Event) {
+    pub(crate) fn absorb(&mut self, event: &Event) {
         match &event.kind {
             EventKind::Key(key) => {
                 self.key_messages += 1;

@@ -14,7 +14,10 @@
 //!              "proved_by": [TEXT], "variant": TEXT | null },
 //!     "security": [{ "whose": "AP" | "station" | "station in msg 2/4", "element": TEXT }],
 //!     "attempts": [{ "index": N, "verdict": ID, "m1": N, "m2": N, "m3": N, "m4": N,
-//!                    "group1": N, "group2": N }],
+//!                    "group1": N, "group2": N,
+//!                    "repeats": { "count": N, "first": N, "last": N, "first_frame": N | null,
+//!                                 "first_line": N | null, "last_frame": N | null,
+//!                                 "last_line": N | null } | null }],
 //!     "timeline": [{ "time": SECONDS | null, "frame": N | null, "line": N | null, "input": N,
 //!                    "direction": "ap-to-sta" | "sta-to-ap" | "ap-log" | "sta-log", "what": TEXT,
 //!                    "replay_counter": N | null, "acked": BOOL | null, "signal_dbm": N | null,
@@ -63,9 +66,23 @@ pub fn write(
             .iter()
             .enumerate()
             .map(|(i, facts)| {
+                let repeats = analysis.repeats(i).map(|r| {
+                    let (first_frame, first_line, _) = origin_fields(r.first);
+                    let (last_frame, last_line, _) = origin_fields(r.last);
+                    json!({
+                        "count": r.count,
+                        "first": r.first_number,
+                        "last": r.last_number,
+                        "first_frame": first_frame,
+                        "first_line": first_line,
+                        "last_frame": last_frame,
+                        "last_line": last_line,
+                    })
+                });
                 json!({
-                    "index": i + 1,
+                    "index": analysis.attempt_number(i),
                     "verdict": link.attempt_verdicts.get(i).copied(),
+                    "repeats": repeats,
                     "m1": facts.count(KeyMsg::M1),
                     "m2": facts.count(KeyMsg::M2),
                     "m3": facts.count(KeyMsg::M3),
@@ -101,7 +118,7 @@ pub fn write(
                         MicStatus::Failed => Some("bad"),
                         _ => None,
                     },
-                    "attempt": row.attempt + 1,
+                    "attempt": row.attempt_number,
                 })
             })
             .collect();
@@ -199,7 +216,7 @@ fn finding(finding: &Finding, namer: &Namer) -> Value {
         "id": finding.id,
         "confidence": finding.confidence.as_str(),
         "summary": finding.summary,
-        "attempt": finding.attempt.map(|a| a + 1),
+        "attempt": finding.attempt_number,
         "evidence": evidence,
         "rules_out": finding.rules_out,
         "next_steps": finding.next_steps,

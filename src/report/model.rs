@@ -48,7 +48,10 @@ pub struct Row {
     pub retry: bool,
     pub signal_dbm: Option<i8>,
     pub mic: MicStatus,
+    /// Index into the link's (kept) attempts.
     pub attempt: usize,
+    /// Its number among all the link's attempts (1-based).
+    pub attempt_number: u64,
 }
 
 /// The key summary of one link (JSON `key`).
@@ -112,6 +115,7 @@ impl Report<'_> {
                 signal_dbm: None,
                 mic: MicStatus::NotChecked,
                 attempt,
+                attempt_number: link.attempt_number(attempt),
             };
             match &event.kind {
                 EventKind::Key(key) => {

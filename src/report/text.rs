@@ -205,23 +205,40 @@ fn write_link(
         .map(|&m| facts.count(m))
         .collect();
         let attempt_verdict = link.attempt_verdicts.get(a).copied().unwrap_or("-");
+        let number = analysis.attempt_number(a);
+        let repeats = analysis.repeats(a).map(|r| {
+            let which = if r.count == 1 {
+                format!("#{}, {}", r.first_number, origin_text(r.first))
+            } else {
+                format!(
+                    "#{}-#{}, the first at {}, the last at {}",
+                    r.first_number,
+                    r.last_number,
+                    origin_text(r.first),
+                    origin_text(r.last)
+                )
+            };
+            format!(
+                "{} earlier attempt{} with the same findings ({which}): counted here, not shown",
+                r.count,
+                if r.count == 1 { "" } else { "s" },
+            )
+        });
         if style.markdown {
+            let number = match &repeats {
+                Some(note) => format!("{number} (and {note})"),
+                None => number.to_string(),
+            };
             writeln!(
                 out,
                 "| {} | `{attempt_verdict}` | {} | {} | {} | {} | {} | {} |",
-                a + 1,
-                counts[0],
-                counts[1],
-                counts[2],
-                counts[3],
-                counts[4],
-                counts[5]
+                number, counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]
             )?;
         } else {
             writeln!(
                 out,
                 "    {:<3} {:<22} {:>3} {:>3} {:>3} {:>3} {:>3} {:>3}",
-                a + 1,
+                number,
                 attempt_verdict,
                 counts[0],
                 counts[1],
@@ -230,6 +247,9 @@ fn write_link(
                 counts[4],
                 counts[5]
             )?;
+            if let Some(note) = repeats {
+                writeln!(out, "        + {note}")?;
+            }
         }
     }
     // Timeline.
@@ -268,7 +288,11 @@ fn write_link(
     let mut last_attempt = None;
     for row in rows.iter().filter(|r| shown(r.attempt)) {
         if last_attempt.is_some() && last_attempt != Some(row.attempt) {
-            writeln!(out, "{indent}{:>9} -- attempt {} --", "", row.attempt + 1)?;
+            writeln!(
+                out,
+                "{indent}{:>9} -- attempt {} --",
+                "", row.attempt_number
+            )?;
         }
         last_attempt = Some(row.attempt);
         writeln!(out, "{indent}{}", row_text(row, epoch, several))?;
@@ -340,8 +364,8 @@ fn write_finding(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let attempt = finding
-        .attempt
-        .map(|a| format!(" (attempt {})", a + 1))
+        .attempt_number
+        .map(|a| format!(" (attempt {a})"))
         .unwrap_or_default();
     let confidence = finding.confidence.as_str();
     if style.markdown {

@@ -13,7 +13,7 @@ impl Rule for IncompleteCapture {
 
     fn check(&self, ctx: &Context<'_>) -> Option<Finding> {
         let first = ctx.facts.messages.first()?;
-        let starts_late = first.msg != KeyMsg::M1 && ctx.attempt == 0;
+        let starts_late = first.msg != KeyMsg::M1 && ctx.link.attempt_number(ctx.attempt) == 1;
         let ends_early =
             ctx.is_last_attempt() && !ctx.ended_by_disconnect() && ctx.count(KeyMsg::M4) == 0;
         if !starts_late && !ends_early {

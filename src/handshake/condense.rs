@@ -1,0 +1,702 @@
+//! A day of monitor traffic repeats itself: a station that fails the same
+//! way hundreds of times. Once a link has had [`Condenser::threshold`]
+//! attempts, an attempt whose course repeats a kept one's (the same
+//! messages in the same order, the same relative replay counters, the same
+//! nonce changes, elements, status and reason codes, retries and ACKs) is
+//! counted on the later of the two and the earlier one's events are
+//! dropped. Memory then follows the number of distinct courses per link,
+//! not the length of the capture.
+//!
+//! Only the course is compared, never what a key would show: the report
+//! says which attempts were counted rather than analysed one by one.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::handshake::{
+    event::{AirInfo, Event, EventKind, Origin},
+    timeline::{AttemptState, Input, LinkId, LinkOf, link_of},
+};
+use crate::wire::MacAddr;
+use crate::wire::eapol::EapolKey;
+
+/// Attempts that repeated a kept attempt's course and were counted on it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Repeats {
+    pub count: u64,
+    /// Attempt numbers (1-based, among all the link's attempts).
+    pub first_number: u64,
+    pub last_number: u64,
+    /// First event of the earliest and of the latest repeat.
+    pub first: Origin,
+    pub last: Origin,
+}
+
+impl Repeats {
+    fn merge(&mut self, other: &Repeats) {
+        self.count += other.count;
+        if other.first_number < self.first_number {
+            self.first_number = other.first_number;
+            self.first = other.first;
+        }
+        if other.last_number > self.last_number {
+            self.last_number = other.last_number;
+            self.last = other.last;
+        }
+    }
+}
+
+/// Where a kept attempt starts, its number among all the link's attempts,
+/// and what was counted on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptAttempt {
+    pub start: Origin,
+    pub number: u64,
+    pub repeats: Option<Repeats>,
+}
+
+/// The kept attempts of every link where some were condensed, in order.
+pub type AttemptPlan = BTreeMap<LinkId, Vec<KeptAttempt>>;
+
+/// What a [`Judge`] sees of an attempt that has ended.
+pub struct Closed<'a> {
+    pub link: LinkId,
+    /// The attempt's number among the link's attempts (1-based).
+    pub number: u64,
+    /// The input as far as it has been read.
+    pub input: &'a Input,
+    /// The AP's latest Beacon or Probe Response before the attempt.
+    pub beacon: Option<&'a Event>,
+    pub events: &'a [Event],
+    /// The event that began the next attempt; `None` at the end of the input.
+    pub next: Option<&'a Event>,
+}
+
+/// Decides which attempts are the same: attempts with equal keys fold.
+pub trait Judge {
+    /// `None`: this attempt never folds.
+    fn key(&mut self, closed: &Closed<'_>) -> Option<Vec<u8>>;
+}
+
+/// Folds attempts whose frames follow the same course (the module's
+/// description), without a key.
+pub struct SameCourse;
+
+impl Judge for SameCourse {
+    fn key(&mut self, closed: &Closed<'_>) -> Option<Vec<u8>> {
+        course(closed.events, closed.link, closed.next.is_none())
+    }
+}
+
+/// Events in arrival order, with each link's repeated attempts condensed.
+pub struct Condenser<'j> {
+    threshold: u64,
+    judge: &'j mut dyn Judge,
+    input: Input,
+    links: HashMap<LinkId, LinkBuf>,
+    beacons: HashMap<MacAddr, Event>,
+    /// Events of no link (Beacons) and those shared by links (a broadcast
+    /// deauthentication), with their arrival number.
+    other: Vec<(u64, Event)>,
+    next: u64,
+    condensed: u64,
+}
+
+#[derive(Default)]
+struct LinkBuf {
+    state: AttemptState,
+    current: Pending,
+    closed: u64,
+    kept: BTreeMap<u64, Pending>,
+    /// Kept attempt number by judge's key, once condensing has begun.
+    by_key: HashMap<Vec<u8>, u64>,
+    condensing: bool,
+}
+
+#[derive(Default)]
+struct Pending {
+    seqs: Vec<u64>,
+    events: Vec<Event>,
+    /// Holds a shared event (a broadcast deauthentication): never dropped.
+    shared: bool,
+    /// The judge's key, once asked.
+    key: Option<Option<Vec<u8>>>,
+    repeats: Option<Repeats>,
+}
+
+impl Pending {
+    fn start(&self) -> Option<Origin> {
+        self.events.first().map(|e| e.origin)
+    }
+}
+
+impl<'j> Condenser<'j> {
+    /// Condenses links from their `threshold`-th attempt on (at least 2);
+    /// `judge` says which attempts are the same.
+    pub fn new(threshold: u64, judge: &'j mut dyn Judge, input: Input) -> Self {
+        Condenser {
+            threshold: threshold.max(2),
+            judge,
+            input,
+            links: HashMap::new(),
+            beacons: HashMap::new(),
+            other: Vec::new(),
+            next: 0,
+            condensed: 0,
+        }
+    }
+
+    /// What the input is known to be so far (link types, ACKs), for the judge.
+    pub fn set_input(&mut self, input: Input) {
+        self.input = input;
+    }
+
+    pub fn push(&mut self, event: Event) {
+        let seq = self.next;
+        self.next += 1;
+        match link_of(&event) {
+            LinkOf::One(id) => {
+                let buf = self.links.entry(id).or_default();
+                if buf.state.starts_new(&event) && !buf.current.events.is_empty() {
+                    let mut ctx = Ctx {
+                        id,
+                        threshold: self.threshold,
+                        judge: &mut *self.judge,
+                        input: &self.input,
+                        beacon: self.beacons.get(&id.ap),
+                    };
+                    self.condensed += buf.close(&mut ctx, Some(&event));
+                }
+                buf.state.absorb(&event);
+                buf.current.seqs.push(seq);
+                buf.current.events.push(event);
+            }
+            LinkOf::AllOfAp(ap) => {
+                for (id, buf) in self.links.iter_mut() {
+                    if id.ap == ap && !buf.current.events.is_empty() {
+                        buf.state.absorb(&event);
+                        buf.current.shared = true;
+                    }
+                }
+                self.other.push((seq, event));
+            }
+            LinkOf::None => {
+                if let EventKind::Beacon { bssid, .. } = &event.kind {
+                    self.beacons.insert(*bssid, event.clone());
+                }
+                self.other.push((seq, event));
+            }
+            LinkOf::Context => self.other.push((seq, event)),
+        }
+    }
+
+    /// Every kept event in arrival order, the plan of the links where
+    /// attempts were condensed, and how many attempts were counted on
+    /// another instead of kept.
+    pub fn finish(mut self) -> (Vec<Event>, AttemptPlan, u64) {
+        let mut plan = AttemptPlan::new();
+        let mut links: Vec<(LinkId, LinkBuf)> = self.links.drain().collect();
+        links.sort_unstable_by_key(|(id, _)| *id);
+        for (id, buf) in &mut links {
+            if !buf.current.events.is_empty() {
+                let mut ctx = Ctx {
+                    id: *id,
+                    threshold: self.threshold,
+                    judge: &mut *self.judge,
+                    input: &self.input,
+                    beacon: self.beacons.get(&id.ap),
+                };
+                self.condensed += buf.close(&mut ctx, None);
+            }
+        }
+        let total = self.other.len()
+            + links
+                .iter()
+                .flat_map(|(_, b)| b.kept.values())
+                .map(|p| p.events.len())
+                .sum::<usize>();
+        let mut events: Vec<(u64, Event)> = Vec::with_capacity(total);
+        events.append(&mut self.other);
+        self.other = Vec::new();
+        for (id, buf) in links {
+            let any_repeats = buf.kept.values().any(|p| p.repeats.is_some());
+            let mut kept = Vec::new();
+            for (number, pending) in buf.kept {
+                if let Some(start) = pending.start() {
+                    kept.push(KeptAttempt {
+                        start,
+                        number,
+                        repeats: pending.repeats,
+                    });
+                }
+                events.extend(pending.seqs.into_iter().zip(pending.events));
+            }
+            if any_repeats {
+                plan.insert(id, kept);
+            }
+        }
+        events.sort_unstable_by_key(|(seq, _)| *seq);
+        // Collected in place: no second copy of every event.
+        let events = events.into_iter().map(|(_, e)| e).collect();
+        (events, plan, self.condensed)
+    }
+}
+
+/// What closing an attempt needs besides the link's own buffer.
+struct Ctx<'a, 'j> {
+    id: LinkId,
+    threshold: u64,
+    judge: &'a mut (dyn Judge + 'j),
+    input: &'a Input,
+    beacon: Option<&'a Event>,
+}
+
+impl Ctx<'_, '_> {
+    fn key(&mut self, number: u64, pending: &Pending, next: Option<&Event>) -> Option<Vec<u8>> {
+        if pending.shared {
+            return None;
+        }
+        self.judge.key(&Closed {
+            link: self.id,
+            number,
+            input: self.input,
+            beacon: self.beacon,
+            events: &pending.events,
+            next,
+        })
+    }
+}
+
+impl LinkBuf {
+    /// Ends the current attempt (`next` began the following one); returns
+    /// how many attempts were condensed.
+    fn close(&mut self, ctx: &mut Ctx<'_, '_>, next: Option<&Event>) -> u64 {
+        let mut pending = std::mem::take(&mut self.current);
+        // Kept attempts may wait long: not with a doubled capacity.
+        pending.events.shrink_to_fit();
+        pending.seqs.shrink_to_fit();
+        self.state = AttemptState::default();
+        self.closed += 1;
+        let number = self.closed;
+        self.kept.insert(number, pending);
+        if !self.condensing && self.closed < ctx.threshold {
+            return 0;
+        }
+        if !self.condensing {
+            // Judge the attempts kept so far: each one's next attempt
+            // begins with the first event of the one after it.
+            self.condensing = true;
+            let numbers: Vec<u64> = self.kept.keys().copied().collect();
+            let mut folded = 0;
+            for (i, &n) in numbers.iter().enumerate() {
+                let key = match numbers.get(i + 1) {
+                    Some(after) => {
+                        let next = self.kept.get(after).and_then(|p| p.events.first());
+                        self.kept.get(&n).and_then(|p| ctx.key(n, p, next))
+                    }
+                    None => self.kept.get(&n).and_then(|p| ctx.key(n, p, next)),
+                };
+                if let Some(p) = self.kept.get_mut(&n) {
+                    p.key = Some(key);
+                }
+            }
+            for n in numbers {
+                folded += self.fold(n);
+            }
+            return folded;
+        }
+        let key = self
+            .kept
+            .get(&number)
+            .and_then(|p| ctx.key(number, p, next));
+        if let Some(p) = self.kept.get_mut(&number) {
+            p.key = Some(key);
+        }
+        self.fold(number)
+    }
+
+    /// Counts the kept attempt with the same key as attempt `number` (an
+    /// earlier one) on `number`, and drops its events.
+    fn fold(&mut self, number: u64) -> u64 {
+        let Some(key) = self.kept.get(&number).and_then(|p| p.key.clone().flatten()) else {
+            return 0;
+        };
+        let Some(earlier) = self.by_key.insert(key, number) else {
+            return 0;
+        };
+        let Some(old) = self.kept.remove(&earlier) else {
+            return 0;
+        };
+        let Some(start) = old.start() else {
+            return 0;
+        };
+        let mut repeats = Repeats {
+            count: 1,
+            first_number: earlier,
+            last_number: earlier,
+            first: start,
+            last: start,
+        };
+        if let Some(before) = &old.repeats {
+            repeats.merge(before);
+        }
+        if let Some(now) = self.kept.get_mut(&number) {
+            match &mut now.repeats {
+                Some(existing) => existing.merge(&repeats),
+                None => now.repeats = Some(repeats),
+            }
+        }
+        1
+    }
+}
+
+/// The course of one attempt as bytes: everything the replay and the rules
+/// look at except times, absolute counters, nonce values, signal and
+/// sequence numbers. `None`: never condensed (log facts, or nothing a
+/// connection was tried with).
+fn course(events: &[Event], id: LinkId, at_end: bool) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(events.len() * 24);
+    let mut base_counter: Option<u64> = None;
+    let mut nonces: Vec<[u8; 32]> = Vec::new();
+    let mut activity = false;
+    let mut ended = false;
+    for event in events {
+        out.push(event.observer as u8);
+        match &event.kind {
+            EventKind::Key(key) => {
+                activity = true;
+                out.extend([1, key.msg as u8, key.action as u8, key.mic_len]);
+                out.extend(key.descriptor_type.map_or([0, 0], |t| [1, t]));
+                push_opt16(&mut out, key.key_info);
+                push_opt16(&mut out, key.key_length);
+                push_opt16(&mut out, key.key_data_len);
+                let delta = match (base_counter, key.replay_counter) {
+                    (_, None) => u64::MAX,
+                    (None, Some(c)) => {
+                        base_counter = Some(c);
+                        0
+                    }
+                    (Some(base), Some(c)) => c.wrapping_sub(base),
+                };
+                out.extend(delta.to_le_bytes());
+                // Which of this attempt's nonces: a changed ANonce or
+                // SNonce shows as a new class.
+                let class = if !key.nonce.is_complete() {
+                    0xFE
+                } else if key.nonce.is_zero() {
+                    0xFD
+                } else {
+                    match nonces.iter().position(|n| *n == key.nonce.bytes) {
+                        Some(i) => i.min(0xF0) as u8,
+                        None => {
+                            nonces.push(key.nonce.bytes);
+                            (nonces.len() - 1).min(0xF0) as u8
+                        }
+                    }
+                };
+                out.push(class);
+                out.push(u8::from(key.mic.is_zero()) | (u8::from(key.eapol.is_some()) << 1));
+                push_air(&mut out, key.air.as_ref(), id);
+                // Plaintext key data (the station's element in msg 2/4, a
+                // PMKID) is part of the course; encrypted key data differs
+                // every time and says nothing the course does not.
+                let encrypted = key.key_info.is_none_or(|info| info & 0x1000 != 0);
+                if let (false, Some(frame)) = (encrypted, key.eapol.as_deref()) {
+                    let data = EapolKey::new_checked(frame, usize::from(key.mic_len))
+                        .map(|k| k.key_data().to_vec())
+                        .unwrap_or_default();
+                    push_bytes(&mut out, &data);
+                }
+            }
+            EventKind::Authentication {
+                ta,
+                bssid,
+                algorithm,
+                sequence,
+                status,
+                air,
+                ..
+            } => {
+                activity = true;
+                out.push(2);
+                out.push(u8::from(ta == bssid));
+                out.extend(algorithm.to_le_bytes());
+                out.extend(sequence.to_le_bytes());
+                out.extend(status.to_le_bytes());
+                push_air(&mut out, air.as_ref(), id);
+            }
+            EventKind::AssociationRequest {
+                reassociation,
+                ssid,
+                rsn,
+                wpa,
+                air,
+                ..
+            } => {
+                activity = true;
+                out.push(3);
+                out.push(u8::from(*reassociation));
+                push_bytes(&mut out, ssid.as_ref().map_or(&[][..], |s| s.as_bytes()));
+                for ie in [rsn, wpa] {
+                    match ie {
+                        Some(ie) => {
+                            out.push(ie.id);
+                            push_bytes(&mut out, &ie.body);
+                        }
+                        None => out.push(0),
+                    }
+                }
+                push_air(&mut out, air.as_ref(), id);
+            }
+            EventKind::AssociationResponse { status, air, .. } => {
+                activity = true;
+                out.push(4);
+                out.extend(status.to_le_bytes());
+                push_air(&mut out, air.as_ref(), id);
+            }
+            EventKind::Deauthentication {
+                ta,
+                ra,
+                bssid,
+                disassociation,
+                reason,
+                air,
+            } => {
+                ended = true;
+                out.push(5);
+                out.push(u8::from(ta == bssid) | (u8::from(*disassociation) << 1));
+                out.push(u8::from(ra.is_group()));
+                out.extend(reason.to_le_bytes());
+                push_air(&mut out, air.as_ref(), id);
+            }
+            EventKind::ProtectedData { from_sta, air, .. } => {
+                out.push(6);
+                out.push(u8::from(*from_sta));
+                push_air(&mut out, air.as_ref(), id);
+            }
+            // A daemon's own words are not condensed; Beacons and probe
+            // requests belong to no link.
+            EventKind::Log { .. } | EventKind::Beacon { .. } | EventKind::ProbeRequest { .. } => {
+                return None;
+            }
+        }
+    }
+    // The last attempt of a capture that just stops may read differently
+    // ("the capture ended") from one that was followed by another.
+    if at_end && !ended {
+        out.push(7);
+    }
+    activity.then_some(out)
+}
+
+fn push_opt16(out: &mut Vec<u8>, value: Option<u16>) {
+    match value {
+        Some(v) => {
+            out.push(1);
+            out.extend(v.to_le_bytes());
+        }
+        None => out.push(0),
+    }
+}
+
+fn push_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend((bytes.len() as u32).to_le_bytes());
+    out.extend_from_slice(bytes);
+}
+
+fn push_air(out: &mut Vec<u8>, air: Option<&AirInfo>, id: LinkId) {
+    let Some(air) = air else {
+        out.push(0xFF);
+        return;
+    };
+    let who = |addr: Option<MacAddr>| match addr {
+        None => 0u8,
+        Some(a) if a == id.ap => 1,
+        Some(a) if a == id.sta => 2,
+        Some(_) => 3,
+    };
+    out.push(
+        u8::from(air.retry)
+            | (u8::from(air.bad_fcs) << 1)
+            | (u8::from(air.acked == Some(true)) << 2)
+            | (who(air.ta) << 3)
+            | (who(air.sa) << 5),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::handshake::attempt::fixtures::{AP, STA, deauth, key, nonce};
+    use crate::handshake::timeline::{InputKind, Timeline};
+    use crate::wire::eapol::KeyMsg;
+    use crate::wire::{LinkType, MacAddr};
+
+    fn input() -> Input {
+        Input {
+            name: "test".to_string(),
+            kind: InputKind::Capture {
+                linktypes: vec![LinkType::RADIOTAP],
+                shows_acks: false,
+            },
+        }
+    }
+
+    /// A failing attempt from frame `at` on: M1 and M2 twice, then a
+    /// deauthentication with `reason`. Nonces and counters differ from one
+    /// attempt to the next; the course does not.
+    fn failing(at: u64, reason: u16) -> Vec<Event> {
+        let seed = (at / 100) as u8;
+        vec![
+            key(at, KeyMsg::M1, at, nonce(seed), None),
+            key(at + 1, KeyMsg::M2, at, nonce(seed ^ 0x55), None),
+            key(at + 2, KeyMsg::M1, at + 1, nonce(seed), None),
+            key(at + 3, KeyMsg::M2, at + 1, nonce(seed ^ 0x55), None),
+            deauth(at + 4, reason),
+        ]
+    }
+
+    fn condense(threshold: u64, attempts: &[Vec<Event>]) -> (Vec<Event>, AttemptPlan, u64) {
+        let mut judge = SameCourse;
+        let mut condenser = Condenser::new(threshold, &mut judge, input());
+        for event in attempts.iter().flatten() {
+            condenser.push(event.clone());
+        }
+        condenser.finish()
+    }
+
+    fn numbers(events: &[Event]) -> Vec<u64> {
+        events
+            .iter()
+            .map(|e| match e.origin {
+                Origin::Frame { number, .. } | Origin::Line { number, .. } => number,
+            })
+            .collect()
+    }
+
+    const LINK: LinkId = LinkId { ap: AP, sta: STA };
+    #[test]
+    fn repeats_fold_into_the_latest_and_keep_their_numbers() {
+        let attempts: Vec<Vec<Event>> = (1..=6).map(|i| failing(i * 100, 15)).collect();
+        let (events, plan, condensed) = condense(3, &attempts);
+        assert_eq!(condensed, 5);
+        assert_eq!(numbers(&events), vec![600, 601, 602, 603, 604]);
+        let kept = &plan[&LINK];
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].number, 6);
+        assert_eq!(
+            kept[0].start,
+            Origin::Frame {
+                file: 0,
+                number: 600
+            }
+        );
+        let repeats = kept[0].repeats.expect("repeats");
+        assert_eq!(repeats.count, 5);
+        assert_eq!((repeats.first_number, repeats.last_number), (1, 5));
+        assert_eq!(
+            repeats.first,
+            Origin::Frame {
+                file: 0,
+                number: 100
+            }
+        );
+        assert_eq!(
+            repeats.last,
+            Origin::Frame {
+                file: 0,
+                number: 500
+            }
+        );
+    }
+
+    #[test]
+    fn below_the_threshold_nothing_folds() {
+        let attempts: Vec<Vec<Event>> = (1..=3).map(|i| failing(i * 100, 15)).collect();
+        let (events, plan, condensed) = condense(4, &attempts);
+        assert_eq!(condensed, 0);
+        assert!(plan.is_empty());
+        assert_eq!(events.len(), 15);
+    }
+
+    #[test]
+    fn a_different_course_is_kept_in_its_place() {
+        // Reason 2 instead of 15 in the third attempt.
+        let attempts = vec![
+            failing(100, 15),
+            failing(200, 15),
+            failing(300, 2),
+            failing(400, 15),
+            failing(500, 15),
+        ];
+        let (events, plan, condensed) = condense(2, &attempts);
+        assert_eq!(condensed, 3);
+        let kept: Vec<(u64, Option<u64>)> = plan[&LINK]
+            .iter()
+            .map(|k| (k.number, k.repeats.map(|r| r.count)))
+            .collect();
+        assert_eq!(kept, vec![(3, None), (5, Some(3))]);
+        // Arrival order survives.
+        let n = numbers(&events);
+        assert!(n.windows(2).all(|w| w[0] < w[1]), "{n:?}");
+        assert_eq!(n.first(), Some(&300));
+    }
+
+    #[test]
+    fn the_open_last_attempt_is_not_a_closed_one() {
+        // The last attempt has no deauthentication: the capture just ends.
+        let mut attempts: Vec<Vec<Event>> = (1..=4).map(|i| failing(i * 100, 15)).collect();
+        let mut open = failing(500, 15);
+        open.pop();
+        let mut cut = failing(600, 15);
+        cut.pop();
+        attempts.push(open);
+        attempts.push(cut);
+        let (_, plan, condensed) = condense(2, &attempts);
+        // Attempts 1-4 fold into 4; 5 ended when 6 began (a new ANonce
+        // after no M3 is not a new attempt, so 5 and 6 are one).
+        assert_eq!(condensed, 3);
+        let kept: Vec<u64> = plan[&LINK].iter().map(|k| k.number).collect();
+        assert_eq!(kept, vec![4, 5]);
+    }
+
+    #[test]
+    fn an_attempt_with_a_shared_event_never_folds() {
+        let broadcast = Event {
+            kind: EventKind::Deauthentication {
+                ta: AP,
+                ra: MacAddr([0xff; 6]),
+                bssid: AP,
+                disassociation: false,
+                reason: 3,
+                air: None,
+            },
+            ..deauth(250, 3)
+        };
+        let mut second = failing(200, 15);
+        second.insert(4, broadcast);
+        let attempts = vec![failing(100, 15), second, failing(300, 15), failing(400, 15)];
+        let (events, plan, condensed) = condense(2, &attempts);
+        assert_eq!(condensed, 2);
+        let kept: Vec<u64> = plan[&LINK].iter().map(|k| k.number).collect();
+        assert_eq!(kept, vec![2, 4]);
+        assert!(numbers(&events).contains(&250));
+    }
+
+    #[test]
+    fn the_timeline_splits_where_reading_did() {
+        let attempts: Vec<Vec<Event>> = (1..=5).map(|i| failing(i * 100, 15)).collect();
+        let (events, plan, _) = condense(2, &attempts);
+        let mut timeline = Timeline::default();
+        timeline.add(input(), events);
+        timeline.plan = plan;
+        timeline.finish();
+        let links = timeline.links();
+        assert_eq!(links.len(), 1);
+        let numbered: Vec<(u64, u64, usize)> = links[0]
+            .attempts
+            .iter()
+            .map(|a| (a.number, a.repeats.map_or(0, |r| r.count), a.events.len()))
+            .collect();
+        assert_eq!(numbered, vec![(5, 4, 5)]);
+    }
+}
