@@ -184,10 +184,14 @@ fn condensing_a_long_capture_keeps_every_conclusion() {
     assert!(counted >= 100, "only {counted} attempts condensed");
     let limits = condensed["inputs"][0]["limits"].to_string();
     assert!(
-        limits.contains(&format!("{counted} attempts repeated")),
+        limits.contains(&format!("{counted} attempts had the same findings")),
         "{limits}"
     );
-    assert!(!full["inputs"][0]["limits"].to_string().contains("repeated"));
+    assert!(
+        !full["inputs"][0]["limits"]
+            .to_string()
+            .contains("same findings")
+    );
 
     // The text report says what it counted.
     let text = util::stdout(&util::run(&[

@@ -82,11 +82,11 @@ pub struct Args {
     #[arg(short, long)]
     pub verbose: bool,
 
-    /// Keep and analyse every attempt. By default, once a link has had 8
-    /// attempts in one capture, an attempt that repeats a kept attempt's
-    /// course message for message (counters, nonce changes, elements,
-    /// codes, retries, ACKs) is counted on it and its frames are let go,
-    /// so a day of traffic needs no more memory than an hour.
+    /// Keep and analyse every attempt. By default, from a link's third
+    /// attempt on, an attempt of a single capture whose findings equal a
+    /// later attempt's is counted on that one and its frames are let go,
+    /// so a day of traffic needs no more memory than an hour. The report
+    /// lists what was counted where.
     #[arg(long)]
     pub all_attempts: bool,
 
@@ -103,7 +103,7 @@ pub struct Args {
     pub key: KeyArgs,
 }
 
-/// From this many attempts on a link, repeated courses are condensed.
+/// From this many attempts on a link, attempts with equal findings fold.
 pub const CONDENSE_FROM: u64 = 3;
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -218,7 +218,7 @@ pub fn analyse(
         let mut loaded = loaded.with_context(|| format!("reading {}", path.display()))?;
         if loaded.condensed > 0 {
             loaded.limits.push(format!(
-                "{} attempts repeated a later attempt's course message for message and were counted on it, not analysed one by one (--all-attempts analyses each)",
+                "{} attempts had the same findings as a later attempt of their link and were counted on it; their frames are not shown (--all-attempts keeps each)",
                 loaded.condensed
             ));
         }
@@ -312,7 +312,7 @@ impl Judge for SameFindings<'_, '_, '_, '_> {
         timeline.events = closed
             .beacon
             .into_iter()
-            .chain(closed.events)
+            .chain(closed.events.iter().copied())
             .chain(closed.next)
             .cloned()
             .collect::<Vec<Event>>();
@@ -327,7 +327,7 @@ impl Judge for SameFindings<'_, '_, '_, '_> {
         };
         timeline.plan.insert(
             closed.link,
-            planned(closed.events.first(), closed.number)
+            planned(closed.events.first().copied(), closed.number)
                 .into_iter()
                 .chain(planned(closed.next, closed.number + 1))
                 .collect(),

@@ -1,14 +1,14 @@
 //! A day of monitor traffic repeats itself: a station that fails the same
-//! way hundreds of times. Once a link has had [`Condenser::threshold`]
-//! attempts, an attempt whose course repeats a kept one's (the same
-//! messages in the same order, the same relative replay counters, the same
-//! nonce changes, elements, status and reason codes, retries and ACKs) is
-//! counted on the later of the two and the earlier one's events are
-//! dropped. Memory then follows the number of distinct courses per link,
-//! not the length of the capture.
+//! way hundreds of times. From a link's `threshold`-th attempt on, each
+//! attempt that has ended is shown to a [`Judge`]; when its key equals a
+//! kept attempt's, the earlier of the two is counted on the later one and
+//! its events are dropped. Memory then follows the number of different
+//! attempts per link, not the length of the capture.
 //!
-//! Only the course is compared, never what a key would show: the report
-//! says which attempts were counted rather than analysed one by one.
+//! The analyze command's judge diagnoses the attempt on its own and keys
+//! it by its findings; [`SameCourse`] keys it by what its frames show
+//! (messages in order, relative replay counters, nonce changes, elements,
+//! status and reason codes, retries, ACKs), without a key.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -18,6 +18,7 @@ use crate::handshake::{
 };
 use crate::wire::MacAddr;
 use crate::wire::eapol::EapolKey;
+use sha1::{Digest, Sha1};
 
 /// Attempts that repeated a kept attempt's course and were counted on it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -66,7 +67,7 @@ pub struct Closed<'a> {
     pub input: &'a Input,
     /// The AP's latest Beacon or Probe Response before the attempt.
     pub beacon: Option<&'a Event>,
-    pub events: &'a [Event],
+    pub events: &'a [&'a Event],
     /// The event that began the next attempt; `None` at the end of the input.
     pub next: Option<&'a Event>,
 }
@@ -94,10 +95,11 @@ pub struct Condenser<'j> {
     input: Input,
     links: HashMap<LinkId, LinkBuf>,
     beacons: HashMap<MacAddr, Event>,
-    /// Events of no link (Beacons) and those shared by links (a broadcast
-    /// deauthentication), with their arrival number.
-    other: Vec<(u64, Event)>,
-    next: u64,
+    /// Every event in arrival order, `None` where one was dropped: what
+    /// is kept needs no second copy to be put back in order.
+    arena: Vec<Option<Event>>,
+    /// Arena slots emptied since the last compaction.
+    gone: Vec<usize>,
     condensed: u64,
 }
 
@@ -107,26 +109,22 @@ struct LinkBuf {
     current: Pending,
     closed: u64,
     kept: BTreeMap<u64, Pending>,
-    /// Kept attempt number by judge's key, once condensing has begun.
-    by_key: HashMap<Vec<u8>, u64>,
+    /// Kept attempt number by the digest of the judge's key, once
+    /// condensing has begun (a key holds the findings' text).
+    by_key: HashMap<[u8; 20], u64>,
     condensing: bool,
 }
 
 #[derive(Default)]
 struct Pending {
-    seqs: Vec<u64>,
-    events: Vec<Event>,
+    /// Arena slots of the attempt's events.
+    events: Vec<usize>,
+    start: Option<Origin>,
     /// Holds a shared event (a broadcast deauthentication): never dropped.
     shared: bool,
-    /// The judge's key, once asked.
-    key: Option<Option<Vec<u8>>>,
+    /// The digest of the judge's key, once asked.
+    key: Option<Option<[u8; 20]>>,
     repeats: Option<Repeats>,
-}
-
-impl Pending {
-    fn start(&self) -> Option<Origin> {
-        self.events.first().map(|e| e.origin)
-    }
 }
 
 impl<'j> Condenser<'j> {
@@ -139,8 +137,8 @@ impl<'j> Condenser<'j> {
             input,
             links: HashMap::new(),
             beacons: HashMap::new(),
-            other: Vec::new(),
-            next: 0,
+            arena: Vec::new(),
+            gone: Vec::new(),
             condensed: 0,
         }
     }
@@ -151,8 +149,7 @@ impl<'j> Condenser<'j> {
     }
 
     pub fn push(&mut self, event: Event) {
-        let seq = self.next;
-        self.next += 1;
+        let slot = self.arena.len();
         match link_of(&event) {
             LinkOf::One(id) => {
                 let buf = self.links.entry(id).or_default();
@@ -163,12 +160,15 @@ impl<'j> Condenser<'j> {
                         judge: &mut *self.judge,
                         input: &self.input,
                         beacon: self.beacons.get(&id.ap),
+                        arena: &self.arena,
                     };
-                    self.condensed += buf.close(&mut ctx, Some(&event));
+                    let folded = buf.close(&mut ctx, Some(&event));
+                    self.drop_events(folded);
                 }
+                let buf = self.links.entry(id).or_default();
                 buf.state.absorb(&event);
-                buf.current.seqs.push(seq);
-                buf.current.events.push(event);
+                buf.current.start.get_or_insert(event.origin);
+                buf.current.events.push(slot);
             }
             LinkOf::AllOfAp(ap) => {
                 for (id, buf) in self.links.iter_mut() {
@@ -177,66 +177,94 @@ impl<'j> Condenser<'j> {
                         buf.current.shared = true;
                     }
                 }
-                self.other.push((seq, event));
             }
             LinkOf::None => {
                 if let EventKind::Beacon { bssid, .. } = &event.kind {
                     self.beacons.insert(*bssid, event.clone());
                 }
-                self.other.push((seq, event));
             }
-            LinkOf::Context => self.other.push((seq, event)),
+            LinkOf::Context => {}
         }
+        self.arena.push(Some(event));
+    }
+
+    /// Empties the arena slots of folded attempts; compacts the arena
+    /// once a sixteenth of it is empty.
+    fn drop_events(&mut self, folded: Vec<Pending>) {
+        for pending in folded {
+            self.condensed += 1;
+            for slot in pending.events {
+                if let Some(event) = self.arena.get_mut(slot) {
+                    *event = None;
+                    self.gone.push(slot);
+                }
+            }
+        }
+        // Often enough that empty slots never add much to the arena's
+        // high-water mark, which is what stays resident.
+        if self.gone.len() >= 256 && self.gone.len() * 5 >= self.arena.len() {
+            self.compact();
+        }
+    }
+
+    fn compact(&mut self) {
+        let mut gone = std::mem::take(&mut self.gone);
+        gone.sort_unstable();
+        let moved = |slot: usize| slot - gone.partition_point(|&g| g < slot);
+        for buf in self.links.values_mut() {
+            for pending in std::iter::once(&mut buf.current).chain(buf.kept.values_mut()) {
+                for slot in &mut pending.events {
+                    *slot = moved(*slot);
+                }
+            }
+        }
+        self.arena.retain(Option::is_some);
     }
 
     /// Every kept event in arrival order, the plan of the links where
     /// attempts were condensed, and how many attempts were counted on
     /// another instead of kept.
     pub fn finish(mut self) -> (Vec<Event>, AttemptPlan, u64) {
-        let mut plan = AttemptPlan::new();
-        let mut links: Vec<(LinkId, LinkBuf)> = self.links.drain().collect();
-        links.sort_unstable_by_key(|(id, _)| *id);
-        for (id, buf) in &mut links {
-            if !buf.current.events.is_empty() {
-                let mut ctx = Ctx {
-                    id: *id,
-                    threshold: self.threshold,
-                    judge: &mut *self.judge,
-                    input: &self.input,
-                    beacon: self.beacons.get(&id.ap),
-                };
-                self.condensed += buf.close(&mut ctx, None);
+        let mut ids: Vec<LinkId> = self.links.keys().copied().collect();
+        ids.sort_unstable();
+        for id in &ids {
+            let Some(buf) = self.links.get_mut(id) else {
+                continue;
+            };
+            if buf.current.events.is_empty() {
+                continue;
             }
+            let mut ctx = Ctx {
+                id: *id,
+                threshold: self.threshold,
+                judge: &mut *self.judge,
+                input: &self.input,
+                beacon: self.beacons.get(&id.ap),
+                arena: &self.arena,
+            };
+            let folded = buf.close(&mut ctx, None);
+            self.drop_events(folded);
         }
-        let total = self.other.len()
-            + links
-                .iter()
-                .flat_map(|(_, b)| b.kept.values())
-                .map(|p| p.events.len())
-                .sum::<usize>();
-        let mut events: Vec<(u64, Event)> = Vec::with_capacity(total);
-        events.append(&mut self.other);
-        self.other = Vec::new();
-        for (id, buf) in links {
-            let any_repeats = buf.kept.values().any(|p| p.repeats.is_some());
-            let mut kept = Vec::new();
-            for (number, pending) in buf.kept {
-                if let Some(start) = pending.start() {
-                    kept.push(KeptAttempt {
-                        start,
+        let mut plan = AttemptPlan::new();
+        for (id, buf) in self.links.drain() {
+            if !buf.kept.values().any(|p| p.repeats.is_some()) {
+                continue;
+            }
+            let kept = buf
+                .kept
+                .into_iter()
+                .filter_map(|(number, pending)| {
+                    Some(KeptAttempt {
+                        start: pending.start?,
                         number,
                         repeats: pending.repeats,
-                    });
-                }
-                events.extend(pending.seqs.into_iter().zip(pending.events));
-            }
-            if any_repeats {
-                plan.insert(id, kept);
-            }
+                    })
+                })
+                .collect();
+            plan.insert(id, kept);
         }
-        events.sort_unstable_by_key(|(seq, _)| *seq);
-        // Collected in place: no second copy of every event.
-        let events = events.into_iter().map(|(_, e)| e).collect();
+        // Collected in place (same size, `None` is a niche).
+        let events = self.arena.into_iter().flatten().collect();
         (events, plan, self.condensed)
     }
 }
@@ -248,61 +276,72 @@ struct Ctx<'a, 'j> {
     judge: &'a mut (dyn Judge + 'j),
     input: &'a Input,
     beacon: Option<&'a Event>,
+    arena: &'a [Option<Event>],
 }
 
 impl Ctx<'_, '_> {
-    fn key(&mut self, number: u64, pending: &Pending, next: Option<&Event>) -> Option<Vec<u8>> {
+    fn key(&mut self, number: u64, pending: &Pending, next: Option<&Event>) -> Option<[u8; 20]> {
         if pending.shared {
             return None;
         }
-        self.judge.key(&Closed {
+        let events: Vec<&Event> = pending
+            .events
+            .iter()
+            .filter_map(|&slot| self.arena.get(slot)?.as_ref())
+            .collect();
+        let key = self.judge.key(&Closed {
             link: self.id,
             number,
             input: self.input,
             beacon: self.beacon,
-            events: &pending.events,
+            events: &events,
             next,
-        })
+        })?;
+        Some(Sha1::digest(&key).into())
     }
+}
+
+fn first_event<'a>(arena: &'a [Option<Event>], pending: &Pending) -> Option<&'a Event> {
+    pending
+        .events
+        .first()
+        .and_then(|&slot| arena.get(slot)?.as_ref())
 }
 
 impl LinkBuf {
     /// Ends the current attempt (`next` began the following one); returns
-    /// how many attempts were condensed.
-    fn close(&mut self, ctx: &mut Ctx<'_, '_>, next: Option<&Event>) -> u64 {
+    /// the attempts folded into a later one, whose events are to go.
+    fn close(&mut self, ctx: &mut Ctx<'_, '_>, next: Option<&Event>) -> Vec<Pending> {
         let mut pending = std::mem::take(&mut self.current);
         // Kept attempts may wait long: not with a doubled capacity.
         pending.events.shrink_to_fit();
-        pending.seqs.shrink_to_fit();
         self.state = AttemptState::default();
         self.closed += 1;
         let number = self.closed;
         self.kept.insert(number, pending);
         if !self.condensing && self.closed < ctx.threshold {
-            return 0;
+            return Vec::new();
         }
         if !self.condensing {
             // Judge the attempts kept so far: each one's next attempt
             // begins with the first event of the one after it.
             self.condensing = true;
             let numbers: Vec<u64> = self.kept.keys().copied().collect();
-            let mut folded = 0;
+            let arena = ctx.arena;
             for (i, &n) in numbers.iter().enumerate() {
-                let key = match numbers.get(i + 1) {
-                    Some(after) => {
-                        let next = self.kept.get(after).and_then(|p| p.events.first());
-                        self.kept.get(&n).and_then(|p| ctx.key(n, p, next))
-                    }
-                    None => self.kept.get(&n).and_then(|p| ctx.key(n, p, next)),
-                };
+                let after = numbers
+                    .get(i + 1)
+                    .and_then(|a| self.kept.get(a))
+                    .and_then(|p| first_event(arena, p));
+                let key = self
+                    .kept
+                    .get(&n)
+                    .and_then(|p| ctx.key(n, p, after.or(next)));
                 if let Some(p) = self.kept.get_mut(&n) {
                     p.key = Some(key);
                 }
             }
-            for n in numbers {
-                folded += self.fold(n);
-            }
-            return folded;
+            return numbers.into_iter().filter_map(|n| self.fold(n)).collect();
         }
         let key = self
             .kept
@@ -311,24 +350,16 @@ impl LinkBuf {
         if let Some(p) = self.kept.get_mut(&number) {
             p.key = Some(key);
         }
-        self.fold(number)
+        self.fold(number).into_iter().collect()
     }
 
     /// Counts the kept attempt with the same key as attempt `number` (an
-    /// earlier one) on `number`, and drops its events.
-    fn fold(&mut self, number: u64) -> u64 {
-        let Some(key) = self.kept.get(&number).and_then(|p| p.key.clone().flatten()) else {
-            return 0;
-        };
-        let Some(earlier) = self.by_key.insert(key, number) else {
-            return 0;
-        };
-        let Some(old) = self.kept.remove(&earlier) else {
-            return 0;
-        };
-        let Some(start) = old.start() else {
-            return 0;
-        };
+    /// earlier one) on `number`; returns it.
+    fn fold(&mut self, number: u64) -> Option<Pending> {
+        let key = self.kept.get(&number)?.key.flatten()?;
+        let earlier = self.by_key.insert(key, number)?;
+        let old = self.kept.remove(&earlier)?;
+        let start = old.start?;
         let mut repeats = Repeats {
             count: 1,
             first_number: earlier,
@@ -345,7 +376,7 @@ impl LinkBuf {
                 None => now.repeats = Some(repeats),
             }
         }
-        1
+        Some(old)
     }
 }
 
@@ -353,7 +384,7 @@ impl LinkBuf {
 /// look at except times, absolute counters, nonce values, signal and
 /// sequence numbers. `None`: never condensed (log facts, or nothing a
 /// connection was tried with).
-fn course(events: &[Event], id: LinkId, at_end: bool) -> Option<Vec<u8>> {
+fn course(events: &[&Event], id: LinkId, at_end: bool) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(events.len() * 24);
     let mut base_counter: Option<u64> = None;
     let mut nonces: Vec<[u8; 32]> = Vec::new();
