@@ -149,7 +149,6 @@ impl<'j> Condenser<'j> {
     }
 
     pub fn push(&mut self, event: Event) {
-        let slot = self.arena.len();
         match link_of(&event) {
             LinkOf::One(id) => {
                 let buf = self.links.entry(id).or_default();
@@ -165,6 +164,8 @@ impl<'j> Condenser<'j> {
                     let folded = buf.close(&mut ctx, Some(&event));
                     self.drop_events(folded);
                 }
+                // Closing may have compacted the arena: its length now.
+                let slot = self.arena.len();
                 let buf = self.links.entry(id).or_default();
                 buf.state.absorb(&event);
                 buf.current.start.get_or_insert(event.origin);
@@ -576,12 +577,13 @@ mod tests {
     /// deauthentication with `reason`. Nonces and counters differ from one
     /// attempt to the next; the course does not.
     fn failing(at: u64, reason: u16) -> Vec<Event> {
-        let seed = (at / 100) as u8;
+        // Below 0x80, so the SNonce (seed | 0x80) always differs.
+        let seed = (at / 100 % 0x80) as u8;
         vec![
             key(at, KeyMsg::M1, at, nonce(seed), None),
-            key(at + 1, KeyMsg::M2, at, nonce(seed ^ 0x55), None),
+            key(at + 1, KeyMsg::M2, at, nonce(seed | 0x80), None),
             key(at + 2, KeyMsg::M1, at + 1, nonce(seed), None),
-            key(at + 3, KeyMsg::M2, at + 1, nonce(seed ^ 0x55), None),
+            key(at + 3, KeyMsg::M2, at + 1, nonce(seed | 0x80), None),
             deauth(at + 4, reason),
         ]
     }
@@ -638,6 +640,69 @@ mod tests {
                 number: 500
             }
         );
+    }
+
+    #[test]
+    fn compaction_keeps_every_link_pointing_at_its_own_events() {
+        // Three links take turns; two of them fail the same way again and
+        // again, so the arena is compacted many times while the third
+        // link's attempts (each different) and the open ones stay.
+        let other = MacAddr([0x02, 0, 0, 0, 9, 0]);
+        let third = MacAddr([0x02, 0, 0, 0, 9, 1]);
+        let on = |sta: MacAddr, events: Vec<Event>| -> Vec<Event> {
+            events
+                .into_iter()
+                .map(|mut e| {
+                    match &mut e.kind {
+                        EventKind::Key(key) => key.sta = sta,
+                        EventKind::Deauthentication { ra, .. } => *ra = sta,
+                        _ => {}
+                    }
+                    e
+                })
+                .collect()
+        };
+        let mut attempts = Vec::new();
+        for i in 0..300u64 {
+            let at = 1000 + i * 30;
+            attempts.push(failing(at, 15));
+            attempts.push(on(other, failing(at + 10, 15)));
+            // Each of the third link's attempts has its own reason code.
+            attempts.push(on(third, failing(at + 20, 100 + i as u16)));
+        }
+        let (events, plan, condensed) = condense(3, &attempts);
+        assert_eq!(condensed, 2 * 299);
+        let n = numbers(&events);
+        assert!(n.windows(2).all(|w| w[0] < w[1]), "order");
+        // Kept: the last attempt of each repeating link, every attempt of
+        // the third.
+        assert_eq!(n.len(), 5 * (300 + 2));
+        let last = 1000 + 299 * 30;
+        assert!(n.contains(&last) && n.contains(&(last + 14)));
+        for link in [LINK, LinkId { ap: AP, sta: other }] {
+            let kept = &plan[&link];
+            assert_eq!(kept.len(), 1);
+            assert_eq!(kept[0].number, 300);
+            assert_eq!(kept[0].repeats.map(|r| r.count), Some(299));
+        }
+        assert!(!plan.contains_key(&LinkId { ap: AP, sta: third }));
+        let mut timeline = Timeline::default();
+        timeline.add(input(), events);
+        timeline.plan = plan;
+        timeline.finish();
+        for link in timeline.links() {
+            for attempt in &link.attempts {
+                // Each attempt is one whole failing course on its own link.
+                assert_eq!(attempt.events.len(), 5, "{:?} #{}", link.id, attempt.number);
+                for &i in &attempt.events {
+                    match &timeline.events[i].kind {
+                        EventKind::Key(key) => assert_eq!(key.sta, link.id.sta),
+                        EventKind::Deauthentication { ra, .. } => assert_eq!(*ra, link.id.sta),
+                        other => panic!("{other:?}"),
+                    }
+                }
+            }
+        }
     }
 
     #[test]
