@@ -110,7 +110,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.each || args.files.iter().any(|f| f.is_dir()) {
         return run_each(&args);
     }
-    let analysed = analyse(&args, &args.files, &mut |hint| args.key.resolve(hint))?;
+    // A key that does not depend on the SSID seen is asked for before
+    // reading: --ask must not prompt in the middle of the progress bar.
+    let fixed = match args.key.config {
+        Some(_) => None,
+        None => Some(args.key.resolve_explicit()?),
+    };
+    let analysed = analyse(&args, &args.files, &mut |hint| match &fixed {
+        Some(key) => Ok(key.clone()),
+        None => args.key.resolve(hint),
+    })?;
     if let Some(out) = &args.annotate {
         let capture = analysed
             .timeline
@@ -186,7 +195,7 @@ pub fn analyse(
     let mut key = LazyKey {
         resolve: resolve_key,
         resolved: None,
-        failed: None,
+        judge_without: false,
     };
     let mut timeline = Timeline::default();
     let mut inputs = Vec::new();
@@ -210,10 +219,6 @@ pub fn analyse(
             judge: &mut judge,
         });
         let loaded = handshake::input::load(path, index as u16, options, condense, &mut progress);
-        if let Some(err) = key.failed.take() {
-            bar.clear();
-            return Err(err);
-        }
         bar.clear();
         let mut loaded = loaded.with_context(|| format!("reading {}", path.display()))?;
         if loaded.condensed > 0 {
@@ -266,8 +271,10 @@ pub fn analyse(
 struct LazyKey<'r, 'a> {
     resolve: &'r mut KeyResolver<'a>,
     resolved: Option<Option<Resolved>>,
-    /// Resolving failed while reading; reported once reading stops.
-    failed: Option<anyhow::Error>,
+    /// Resolving for the judge failed (say, no --config block for the
+    /// SSID it saw): nothing folds, and the key is resolved after reading
+    /// as without condensing, with the same errors.
+    judge_without: bool,
 }
 
 struct Resolved {
@@ -301,7 +308,7 @@ struct SameFindings<'s, 'k, 'r, 'a> {
 
 impl Judge for SameFindings<'_, '_, '_, '_> {
     fn key(&mut self, closed: &Closed<'_>) -> Option<Vec<u8>> {
-        if self.key.failed.is_some() {
+        if self.key.judge_without {
             return None;
         }
         let mut timeline = Timeline::default();
@@ -357,8 +364,8 @@ impl Judge for SameFindings<'_, '_, '_, '_> {
                 }
             }
             Ok(None) => {}
-            Err(err) => {
-                self.key.failed = Some(err);
+            Err(_) => {
+                self.key.judge_without = true;
                 return None;
             }
         }
