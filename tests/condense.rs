@@ -12,22 +12,13 @@ use std::process::Command;
 use serde_json::Value;
 
 fn analyze(path: &Path, extra: &[&str]) -> Value {
-    let path = path.to_string_lossy().into_owned();
-    let mut args = vec![
-        "analyze",
-        path.as_str(),
-        "--format",
-        "json",
-        "--no-typo-search",
-    ];
-    args.extend_from_slice(extra);
-    let output = util::run(&args);
+    let (code, report) = util::analyze_json(path, extra);
     assert!(
-        matches!(output.status.code(), Some(0 | 1)),
-        "{path}: {}",
-        String::from_utf8_lossy(&output.stderr)
+        matches!(code, Some(0 | 1)),
+        "{}: exit {code:?}",
+        path.display()
     );
-    util::json(&output)
+    report
 }
 
 /// Per link: its verdict, and attempt number -> verdict for every attempt

@@ -6,18 +6,7 @@ mod util;
 use serde_json::Value;
 
 fn analyze(file: &str, extra: &[&str]) -> (Option<i32>, Value) {
-    let path = util::shared(&format!("captures-public/{file}"));
-    let path = path.to_string_lossy().into_owned();
-    let mut args = vec![
-        "analyze",
-        path.as_str(),
-        "--format",
-        "json",
-        "--no-typo-search",
-    ];
-    args.extend_from_slice(extra);
-    let output = util::run(&args);
-    (output.status.code(), util::json(&output))
+    util::analyze_json(&util::shared(&format!("captures-public/{file}")), extra)
 }
 
 /// Some link proves the key: a MIC or PMKID of either side verifies.

@@ -33,6 +33,16 @@ pub fn json(output: &Output) -> serde_json::Value {
     })
 }
 
+/// `wpadiag analyze PATH --format json --no-typo-search EXTRA...`: the exit
+/// status and the report.
+pub fn analyze_json(path: &Path, extra: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let path = path.to_string_lossy();
+    let mut args = vec!["analyze", &path, "--format", "json", "--no-typo-search"];
+    args.extend_from_slice(extra);
+    let output = run(&args);
+    (output.status.code(), json(&output))
+}
+
 /// The public captures, next to the repository (`../shared`).
 pub fn shared(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
