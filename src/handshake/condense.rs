@@ -195,8 +195,8 @@ impl<'j> Condenser<'j> {
         for pending in folded {
             self.condensed += 1;
             for slot in pending.events {
-                if let Some(event) = self.arena.get_mut(slot) {
-                    *event = None;
+                // A slot is emptied once: `gone` counts each slot once.
+                if self.arena.get_mut(slot).and_then(Option::take).is_some() {
                     self.gone.push(slot);
                 }
             }
@@ -211,7 +211,7 @@ impl<'j> Condenser<'j> {
     fn compact(&mut self) {
         let mut gone = std::mem::take(&mut self.gone);
         gone.sort_unstable();
-        let moved = |slot: usize| slot - gone.partition_point(|&g| g < slot);
+        let moved = |slot: usize| slot.saturating_sub(gone.partition_point(|&g| g < slot));
         for buf in self.links.values_mut() {
             for pending in std::iter::once(&mut buf.current).chain(buf.kept.values_mut()) {
                 for slot in &mut pending.events {
