@@ -1,5 +1,7 @@
 //! What a rule produces: a finding with its evidence and confidence.
 
+use std::borrow::Cow;
+
 use crate::handshake::{Origin, event::Ssid};
 
 /// How sure a finding is. The words are part of the JSON API.
@@ -48,8 +50,8 @@ pub struct Finding {
     pub confidence: Confidence,
     pub summary: String,
     pub evidence: Vec<Evidence>,
-    pub rules_out: Vec<String>,
-    pub next_steps: Vec<String>,
+    pub rules_out: Vec<Cow<'static, str>>,
+    pub next_steps: Vec<Cow<'static, str>>,
     /// 0-based attempt on the link the finding is about.
     pub attempt: Option<usize>,
     /// That attempt's number among all the link's attempts (1-based; it
@@ -81,12 +83,14 @@ impl Finding {
         self
     }
 
-    pub fn rules_out(mut self, what: impl Into<String>) -> Self {
+    /// What the finding rules out; most are fixed text, kept unallocated
+    /// (a capture of 10,000 stations holds tens of thousands).
+    pub fn rules_out(mut self, what: impl Into<Cow<'static, str>>) -> Self {
         self.rules_out.push(what.into());
         self
     }
 
-    pub fn next_step(mut self, what: impl Into<String>) -> Self {
+    pub fn next_step(mut self, what: impl Into<Cow<'static, str>>) -> Self {
         self.next_steps.push(what.into());
         self
     }
