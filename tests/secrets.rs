@@ -41,10 +41,27 @@ impl Secret {
     }
 }
 
-fn scratch() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("wpadiag-secrets-{}", std::process::id()));
+/// A directory for one test's passphrase and config files, removed when
+/// the test ends.
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn scratch(test: &str) -> Scratch {
+    let dir = std::env::temp_dir().join(format!("wpadiag-secrets-{}-{test}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("create scratch dir");
-    dir
+    Scratch(dir)
 }
 
 /// How the secret is handed over for one run.
@@ -66,12 +83,11 @@ fn run_with(args: &[&str], given: Option<(Given, &str, &str)>, dir: &Path) -> Ou
         .env_remove("WPADIAG_PASSPHRASE")
         .env("NO_COLOR", "1");
     if let Some((how, passphrase, ssid)) = given {
-        // Tests run in parallel: one file name per content.
-        let tag = format!("{passphrase}\n{ssid}")
-            .bytes()
-            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-            });
+        // Tests run in parallel: one file per run. A file shared by runs of
+        // the same content was empty for a moment while another test
+        // rewrote it, and a run reading it then failed.
+        static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let tag = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         match how {
             Given::Flag => {
                 command.args(["--passphrase", passphrase]);
@@ -223,7 +239,7 @@ const ANALYZE_FORMATS: [&str; 3] = ["text", "markdown", "json"];
 
 #[test]
 fn analyze_never_prints_a_secret() {
-    let dir = scratch();
+    let dir = scratch("analyze");
     let cases = [
         (
             OK_CAPTURE,
@@ -278,7 +294,7 @@ fn analyze_never_prints_a_secret() {
 
 #[test]
 fn other_subcommands_never_print_a_secret() {
-    let dir = scratch();
+    let dir = scratch("other");
     let secrets = verified_secrets();
     for format in ["text", "json"] {
         for all in [false, true] {
@@ -325,7 +341,7 @@ fn other_subcommands_never_print_a_secret() {
 
 #[test]
 fn error_paths_never_print_a_secret() {
-    let dir = scratch();
+    let dir = scratch("error");
     let secrets = verified_secrets();
     // A hex PSK with one bad digit: the other 63 are the real PMK.
     let mut bad_hex = secrets[1].forms[1].clone();
