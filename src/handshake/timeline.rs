@@ -68,7 +68,7 @@ pub struct Attempt {
     pub events: Vec<usize>,
     /// 1-based among all the link's attempts, condensed ones included.
     pub number: u64,
-    /// Earlier attempts with the same course, counted on this one.
+    /// Earlier attempts judged the same, counted on this one.
     pub repeats: Option<Repeats>,
 }
 
@@ -93,50 +93,38 @@ impl Timeline {
     /// Sorts by time, keeping each input's own order. Lines without a
     /// timestamp take the last time seen before them in the same input.
     pub fn finish(&mut self) {
-        if self.in_order() {
-            // One capture usually is: no second copy of every event.
+        let times = self.sort_times();
+        if times.windows(2).all(|w| w[0].total_cmp(&w[1]).is_le()) {
+            // One capture usually is in order: no second copy of every event.
             return;
         }
-        let mut carried: BTreeMap<u16, f64> = BTreeMap::new();
         let mut keyed: Vec<(f64, usize, Event)> = self
             .events
             .drain(..)
             .enumerate()
-            .map(|(seq, event)| {
-                let file = file_of(&event);
-                let time = match event.time {
-                    Some(t) => {
-                        carried.insert(file, t);
-                        t
-                    }
-                    None => carried.get(&file).copied().unwrap_or(0.0),
-                };
-                (time, seq, event)
-            })
+            .map(|(seq, event)| (times[seq], seq, event))
             .collect();
         keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         self.events = keyed.into_iter().map(|(_, _, e)| e).collect();
     }
 
-    /// Whether [`Timeline::finish`]'s sort would leave every event where it is.
-    fn in_order(&self) -> bool {
+    /// Each event's time for sorting: its own, else the last one seen
+    /// before it in the same input.
+    fn sort_times(&self) -> Vec<f64> {
         let mut carried: BTreeMap<u16, f64> = BTreeMap::new();
-        let mut last = f64::NEG_INFINITY;
-        for event in &self.events {
-            let file = file_of(event);
-            let time = match event.time {
-                Some(t) => {
-                    carried.insert(file, t);
-                    t
+        self.events
+            .iter()
+            .map(|event| {
+                let file = file_of(event);
+                match event.time {
+                    Some(t) => {
+                        carried.insert(file, t);
+                        t
+                    }
+                    None => carried.get(&file).copied().unwrap_or(0.0),
                 }
-                None => carried.get(&file).copied().unwrap_or(0.0),
-            };
-            if time.total_cmp(&last).is_lt() {
-                return false;
-            }
-            last = time;
-        }
-        true
+            })
+            .collect()
     }
 
     pub fn bss_table(&self) -> BTreeMap<MacAddr, Bss> {
