@@ -15,8 +15,8 @@ use wpadiag::{
     crypto::PmkCache,
     diagnose::{self, Diagnosis},
     handshake::{
-        self, Event, LinkAnalysis, Observer, Origin, Timeline,
-        condense::{Closed, Judge, KeptAttempt},
+        self, LinkAnalysis, Observer, Timeline,
+        condense::{Closed, Judge},
         event::Ssid,
         input::{Condense, LoadOptions},
         keycheck::{self, KeyInput},
@@ -110,16 +110,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.each || args.files.iter().any(|f| f.is_dir()) {
         return run_each(&args);
     }
-    // A key that does not depend on the SSID seen is asked for before
-    // reading: --ask must not prompt in the middle of the progress bar.
-    let fixed = match args.key.config {
-        Some(_) => None,
-        None => Some(args.key.resolve_explicit()?),
-    };
-    let analysed = analyse(&args, &args.files, &mut |hint| match &fixed {
-        Some(key) => Ok(key.clone()),
-        None => args.key.resolve(hint),
-    })?;
+    let analysed = analyse(&args, &args.files, &mut key_resolver(&args.key)?)?;
     if let Some(out) = &args.annotate {
         let capture = analysed
             .timeline
@@ -178,6 +169,22 @@ impl Analysed {
 
 /// Gives the key for the SSID the inputs show (`None`: no key given).
 pub type KeyResolver<'a> = dyn FnMut(Option<&[u8]>) -> anyhow::Result<Option<ResolvedKey>> + 'a;
+
+/// The resolver for `key`. A key that does not depend on the SSID seen
+/// (all but --config) is asked for now, once: --ask must not prompt in the
+/// middle of a progress bar, nor once per file.
+fn key_resolver(
+    key: &KeyArgs,
+) -> anyhow::Result<impl FnMut(Option<&[u8]>) -> anyhow::Result<Option<ResolvedKey>> + '_> {
+    let fixed = match key.config {
+        Some(_) => None,
+        None => Some(key.resolve_explicit()?),
+    };
+    Ok(move |hint: Option<&[u8]>| match &fixed {
+        Some(resolved) => Ok(resolved.clone()),
+        None => key.resolve(hint),
+    })
+}
 
 /// Reads `files` onto one timeline, replays the handshakes, checks the key
 /// (`resolve_key` gets the SSID seen, for --config), and diagnoses.
@@ -311,34 +318,7 @@ impl Judge for SameFindings<'_, '_, '_, '_> {
         if self.key.judge_without {
             return None;
         }
-        let mut timeline = Timeline::default();
-        let file = closed.events.first().map_or(0, |e| match e.origin {
-            Origin::Frame { file, .. } | Origin::Line { file, .. } => file,
-        });
-        timeline.inputs = vec![closed.input.clone(); usize::from(file) + 1];
-        timeline.events = closed
-            .beacon
-            .into_iter()
-            .chain(closed.events.iter().copied())
-            .chain(closed.next)
-            .cloned()
-            .collect::<Vec<Event>>();
-        timeline.finish();
-        // Split where reading did, with the attempts' real numbers.
-        let planned = |event: Option<&Event>, number: u64| {
-            event.map(|e| KeptAttempt {
-                start: e.origin,
-                number,
-                repeats: None,
-            })
-        };
-        timeline.plan.insert(
-            closed.link,
-            planned(closed.events.first().copied(), closed.number)
-                .into_iter()
-                .chain(planned(closed.next, closed.number + 1))
-                .collect(),
-        );
+        let timeline = closed.timeline();
         let mut analyses = handshake::analyze(&timeline, self.user_ssid);
         analyses.retain(|a| a.id == closed.link);
         let link = analyses.first_mut()?;
@@ -509,15 +489,7 @@ fn run_each(args: &Args) -> anyhow::Result<ExitCode> {
     }
     // Ask for the key once, not once per file; a --config file is read per
     // file because the SSID each capture shows picks the network block.
-    let fixed = if args.key.config.is_some() {
-        None
-    } else {
-        Some(args.key.resolve_explicit()?)
-    };
-    let mut resolve = |hint: Option<&[u8]>| match &fixed {
-        Some(key) => Ok(key.clone()),
-        None => args.key.resolve(hint),
-    };
+    let mut resolve = key_resolver(&args.key)?;
     let show_progress = files.len() > 5 && std::io::stderr().is_terminal();
     // One namer for the whole table, so a pseudonym means the same AP or
     // network on every line.

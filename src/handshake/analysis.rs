@@ -42,13 +42,6 @@ impl LinkAnalysis {
     pub fn repeats(&self, index: usize) -> Option<Repeats> {
         self.link.attempts.get(index).and_then(|a| a.repeats)
     }
-
-    /// Attempts on the link, condensed ones included.
-    pub fn attempts_in_all(&self) -> u64 {
-        (0..self.attempts.len())
-            .map(|a| 1 + self.repeats(a).map_or(0, |r| r.count))
-            .sum()
-    }
 }
 
 /// Replays every link of the timeline without a key.

@@ -3,24 +3,20 @@
 //! attempt that has ended is shown to a [`Judge`]; when its key equals a
 //! kept attempt's, the earlier of the two is counted on the later one and
 //! its events are dropped. Memory then follows the number of different
-//! attempts per link, not the length of the capture.
-//!
-//! The analyze command's judge diagnoses the attempt on its own and keys
-//! it by its findings; [`SameCourse`] keys it by what its frames show
-//! (messages in order, relative replay counters, nonce changes, elements,
-//! status and reason codes, retries, ACKs), without a key.
+//! attempts per link, not the length of the capture. The analyze command's
+//! judge diagnoses each attempt on its own ([`Closed::timeline`]) and keys
+//! it by its findings.
 
 use std::collections::{BTreeMap, HashMap};
 
 use crate::handshake::{
-    event::{AirInfo, Event, EventKind, Origin},
-    timeline::{AttemptState, Input, LinkId, LinkOf, link_of},
+    event::{Event, EventKind, Origin},
+    timeline::{AttemptState, Input, LinkId, LinkOf, Timeline, file_of, link_of},
 };
 use crate::wire::MacAddr;
-use crate::wire::eapol::EapolKey;
 use sha1::{Digest, Sha1};
 
-/// Attempts that repeated a kept attempt's course and were counted on it.
+/// Attempts the judge found the same as a kept one, counted on it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Repeats {
     pub count: u64,
@@ -72,20 +68,45 @@ pub struct Closed<'a> {
     pub next: Option<&'a Event>,
 }
 
+impl Closed<'_> {
+    /// The attempt on a timeline of its own: the AP's Beacon, its events
+    /// and the event that began the next attempt, split where reading did
+    /// and numbered as among all the link's attempts. Analysed, its first
+    /// attempt reads as it will in the whole timeline ("not the last").
+    pub fn timeline(&self) -> Timeline {
+        let mut timeline = Timeline::default();
+        let file = self.events.first().map_or(0, |e| file_of(e));
+        timeline.inputs = vec![self.input.clone(); usize::from(file) + 1];
+        timeline.events = self
+            .beacon
+            .into_iter()
+            .chain(self.events.iter().copied())
+            .chain(self.next)
+            .cloned()
+            .collect();
+        timeline.finish();
+        let planned = |event: Option<&Event>, number: u64| {
+            event.map(|e| KeptAttempt {
+                start: e.origin,
+                number,
+                repeats: None,
+            })
+        };
+        timeline.plan.insert(
+            self.link,
+            planned(self.events.first().copied(), self.number)
+                .into_iter()
+                .chain(planned(self.next, self.number + 1))
+                .collect(),
+        );
+        timeline
+    }
+}
+
 /// Decides which attempts are the same: attempts with equal keys fold.
 pub trait Judge {
     /// `None`: this attempt never folds.
     fn key(&mut self, closed: &Closed<'_>) -> Option<Vec<u8>>;
-}
-
-/// Folds attempts whose frames follow the same course (the module's
-/// description), without a key.
-pub struct SameCourse;
-
-impl Judge for SameCourse {
-    fn key(&mut self, closed: &Closed<'_>) -> Option<Vec<u8>> {
-        course(closed.events, closed.link, closed.next.is_none())
-    }
 }
 
 /// Events in arrival order, with each link's repeated attempts condensed.
@@ -190,7 +211,7 @@ impl<'j> Condenser<'j> {
     }
 
     /// Empties the arena slots of folded attempts; compacts the arena
-    /// once a sixteenth of it is empty.
+    /// once a fifth of it is empty.
     fn drop_events(&mut self, folded: Vec<Pending>) {
         for pending in folded {
             self.condensed += 1;
@@ -381,180 +402,6 @@ impl LinkBuf {
     }
 }
 
-/// The course of one attempt as bytes: everything the replay and the rules
-/// look at except times, absolute counters, nonce values, signal and
-/// sequence numbers. `None`: never condensed (log facts, or nothing a
-/// connection was tried with).
-fn course(events: &[&Event], id: LinkId, at_end: bool) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(events.len() * 24);
-    let mut base_counter: Option<u64> = None;
-    let mut nonces: Vec<[u8; 32]> = Vec::new();
-    let mut activity = false;
-    let mut ended = false;
-    for event in events {
-        out.push(event.observer as u8);
-        match &event.kind {
-            EventKind::Key(key) => {
-                activity = true;
-                out.extend([1, key.msg as u8, key.action as u8, key.mic_len]);
-                out.extend(key.descriptor_type.map_or([0, 0], |t| [1, t]));
-                push_opt16(&mut out, key.key_info);
-                push_opt16(&mut out, key.key_length);
-                push_opt16(&mut out, key.key_data_len);
-                let delta = match (base_counter, key.replay_counter) {
-                    (_, None) => u64::MAX,
-                    (None, Some(c)) => {
-                        base_counter = Some(c);
-                        0
-                    }
-                    (Some(base), Some(c)) => c.wrapping_sub(base),
-                };
-                out.extend(delta.to_le_bytes());
-                // Which of this attempt's nonces: a changed ANonce or
-                // SNonce shows as a new class.
-                let class = if !key.nonce.is_complete() {
-                    0xFE
-                } else if key.nonce.is_zero() {
-                    0xFD
-                } else {
-                    match nonces.iter().position(|n| *n == key.nonce.bytes) {
-                        Some(i) => i.min(0xF0) as u8,
-                        None => {
-                            nonces.push(key.nonce.bytes);
-                            (nonces.len() - 1).min(0xF0) as u8
-                        }
-                    }
-                };
-                out.push(class);
-                out.push(u8::from(key.mic.is_zero()) | (u8::from(key.eapol.is_some()) << 1));
-                push_air(&mut out, key.air.as_ref(), id);
-                // Plaintext key data (the station's element in msg 2/4, a
-                // PMKID) is part of the course; encrypted key data differs
-                // every time and says nothing the course does not.
-                let encrypted = key.key_info.is_none_or(|info| info & 0x1000 != 0);
-                if let (false, Some(frame)) = (encrypted, key.eapol.as_deref()) {
-                    let data = EapolKey::new_checked(frame, usize::from(key.mic_len))
-                        .map(|k| k.key_data().to_vec())
-                        .unwrap_or_default();
-                    push_bytes(&mut out, &data);
-                }
-            }
-            EventKind::Authentication {
-                ta,
-                bssid,
-                algorithm,
-                sequence,
-                status,
-                air,
-                ..
-            } => {
-                activity = true;
-                out.push(2);
-                out.push(u8::from(ta == bssid));
-                out.extend(algorithm.to_le_bytes());
-                out.extend(sequence.to_le_bytes());
-                out.extend(status.to_le_bytes());
-                push_air(&mut out, air.as_ref(), id);
-            }
-            EventKind::AssociationRequest {
-                reassociation,
-                ssid,
-                rsn,
-                wpa,
-                air,
-                ..
-            } => {
-                activity = true;
-                out.push(3);
-                out.push(u8::from(*reassociation));
-                push_bytes(&mut out, ssid.as_ref().map_or(&[][..], |s| s.as_bytes()));
-                for ie in [rsn, wpa] {
-                    match ie {
-                        Some(ie) => {
-                            out.push(ie.id);
-                            push_bytes(&mut out, &ie.body);
-                        }
-                        None => out.push(0),
-                    }
-                }
-                push_air(&mut out, air.as_ref(), id);
-            }
-            EventKind::AssociationResponse { status, air, .. } => {
-                activity = true;
-                out.push(4);
-                out.extend(status.to_le_bytes());
-                push_air(&mut out, air.as_ref(), id);
-            }
-            EventKind::Deauthentication {
-                ta,
-                ra,
-                bssid,
-                disassociation,
-                reason,
-                air,
-            } => {
-                ended = true;
-                out.push(5);
-                out.push(u8::from(ta == bssid) | (u8::from(*disassociation) << 1));
-                out.push(u8::from(ra.is_group()));
-                out.extend(reason.to_le_bytes());
-                push_air(&mut out, air.as_ref(), id);
-            }
-            EventKind::ProtectedData { from_sta, air, .. } => {
-                out.push(6);
-                out.push(u8::from(*from_sta));
-                push_air(&mut out, air.as_ref(), id);
-            }
-            // A daemon's own words are not condensed; Beacons and probe
-            // requests belong to no link.
-            EventKind::Log { .. } | EventKind::Beacon { .. } | EventKind::ProbeRequest { .. } => {
-                return None;
-            }
-        }
-    }
-    // The last attempt of a capture that just stops may read differently
-    // ("the capture ended") from one that was followed by another.
-    if at_end && !ended {
-        out.push(7);
-    }
-    activity.then_some(out)
-}
-
-fn push_opt16(out: &mut Vec<u8>, value: Option<u16>) {
-    match value {
-        Some(v) => {
-            out.push(1);
-            out.extend(v.to_le_bytes());
-        }
-        None => out.push(0),
-    }
-}
-
-fn push_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.extend((bytes.len() as u32).to_le_bytes());
-    out.extend_from_slice(bytes);
-}
-
-fn push_air(out: &mut Vec<u8>, air: Option<&AirInfo>, id: LinkId) {
-    let Some(air) = air else {
-        out.push(0xFF);
-        return;
-    };
-    let who = |addr: Option<MacAddr>| match addr {
-        None => 0u8,
-        Some(a) if a == id.ap => 1,
-        Some(a) if a == id.sta => 2,
-        Some(_) => 3,
-    };
-    out.push(
-        u8::from(air.retry)
-            | (u8::from(air.bad_fcs) << 1)
-            | (u8::from(air.acked == Some(true)) << 2)
-            | (who(air.ta) << 3)
-            | (who(air.sa) << 5),
-    );
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -588,8 +435,33 @@ mod tests {
         ]
     }
 
+    /// Attempts with the same messages and reason codes are the same; one
+    /// the input ends in, without a deauthentication, stands apart.
+    struct SameMessages;
+
+    impl Judge for SameMessages {
+        fn key(&mut self, closed: &Closed<'_>) -> Option<Vec<u8>> {
+            let mut key = Vec::new();
+            let mut ended = false;
+            for event in closed.events {
+                match &event.kind {
+                    EventKind::Key(k) => key.push(k.msg as u8),
+                    EventKind::Deauthentication { reason, .. } => {
+                        ended = true;
+                        key.extend(reason.to_le_bytes());
+                    }
+                    _ => key.push(0xFF),
+                }
+            }
+            if closed.next.is_none() && !ended {
+                key.push(0xFE);
+            }
+            Some(key)
+        }
+    }
+
     fn condense(threshold: u64, attempts: &[Vec<Event>]) -> (Vec<Event>, AttemptPlan, u64) {
-        let mut judge = SameCourse;
+        let mut judge = SameMessages;
         let mut condenser = Condenser::new(threshold, &mut judge, input());
         for event in attempts.iter().flatten() {
             condenser.push(event.clone());

@@ -21,7 +21,7 @@ pub struct Loaded {
     pub description: String,
     pub limits: Vec<String>,
     pub skipped: Vec<String>,
-    /// Links whose repeated attempts were condensed (see [`LoadOptions::condense_from`]).
+    /// Links whose repeated attempts were condensed (see [`Condense`]).
     pub plan: AttemptPlan,
     /// How many attempts were counted on a kept one instead of kept.
     pub condensed: u64,
