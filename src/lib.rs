@@ -22,8 +22,9 @@
 //! assert_eq!(key.replay_counter(), 1);
 //! assert_eq!(key.key_nonce(), [0xa5; 32]);
 //! ```
-// `deny`, not `forbid`: crypto::sha1_ni alone allows it, for the SHA-NI
-// intrinsics that make PBKDF2 fast enough for the typo search.
+// `deny`, not `forbid`: crypto::sha1_ni allows it for the SHA-NI intrinsics
+// that make PBKDF2 fast enough for the typo search, and the capture reader
+// for one prefetch hint.
 #![deny(unsafe_code)]
 
 pub mod crypto;

@@ -139,7 +139,7 @@ fn frames_of(path: &Path) -> Vec<(f64, Vec<u8>)> {
     let mut frames = Vec::new();
     while let Some(record) = reader.next_record() {
         let record = record.expect("record");
-        frames.push((record.time, record.data.to_vec()));
+        frames.push((record.time.secs(), record.data.to_vec()));
     }
     frames
 }

@@ -60,7 +60,7 @@ pub fn write(
         if comment.is_some() {
             commented += 1;
         }
-        let time_ns = (record.time.max(0.0) * 1e9) as u64;
+        let time_ns = (record.time.secs().max(0.0) * 1e9) as u64;
         if let Some(w) = writer.as_mut() {
             w.write_frame_on(
                 interface,

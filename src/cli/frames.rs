@@ -187,7 +187,7 @@ impl<'a> FrameView<'a> {
                 };
                 FrameView {
                     number: record.number,
-                    time: record.time,
+                    time: record.time.secs(),
                     kind: frame.kind(),
                     ta: frame.ta(),
                     ra: frame.ra(),
@@ -206,7 +206,7 @@ impl<'a> FrameView<'a> {
                 payload,
             } => FrameView {
                 number: record.number,
-                time: record.time,
+                time: record.time.secs(),
                 kind: if ethertype == eapol::ETHERTYPE {
                     "eapol"
                 } else {
@@ -420,7 +420,7 @@ fn undecodable_line(
         OutputFormat::Json => {
             let mut j = Json { out, first: true };
             j.raw("frame", format_args!("{}", record.number));
-            j.raw("time", format_args!("{}", json_float(record.time)));
+            j.raw("time", format_args!("{}", json_float(record.time.secs())));
             j.string("kind", Some("undecodable"));
             for key in [
                 "ta",
@@ -454,7 +454,9 @@ fn undecodable_line(
             let _ = writeln!(
                 out,
                 "{:>7} {:>17.6}  {:<16} {message}",
-                record.number, record.time, "undecodable"
+                record.number,
+                record.time.secs(),
+                "undecodable"
             );
         }
     }

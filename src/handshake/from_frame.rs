@@ -12,7 +12,7 @@ use crate::handshake::event::{
     AirInfo, Event, EventKind, KeyAction, KeyEvent, Observer, Origin, Partial, SecurityIe, Ssid,
 };
 use crate::wire::{
-    self, LinkType, MacAddr,
+    self, LinkType, MacAddr, Timestamp,
     eapol::{self, EapolKey},
     ieee80211::{self, Body, Elements},
     link::{Link, RadioInfo},
@@ -223,7 +223,14 @@ impl FrameIngest {
         self.own_interface_observer = observer;
     }
 
-    pub fn push(&mut self, number: u64, time: f64, linktype: LinkType, data: &[u8]) {
+    /// `time` is only turned into seconds for the frames that need it.
+    pub fn push(
+        &mut self,
+        number: u64,
+        time: impl Into<Timestamp>,
+        linktype: LinkType,
+        data: &[u8],
+    ) {
         self.stats.records += 1;
         if !self.stats.linktypes.contains(&linktype) {
             self.stats.linktypes.push(linktype);
@@ -231,8 +238,8 @@ impl FrameIngest {
         match self.skim(linktype, data) {
             // All the full decoding would change: no frame awaits an ACK.
             Skim::ReportedProtectedData => self.awaiting_ack = None,
-            Skim::Ack { ra } => self.push_ack(ra, time),
-            Skim::Decode => self.decode_and_push(number, time, linktype, data),
+            Skim::Ack { ra } => self.push_ack(ra, time.into().secs()),
+            Skim::Decode => self.decode_and_push(number, time.into().secs(), linktype, data),
         }
     }
 

@@ -29,6 +29,39 @@ use std::fmt;
 
 pub use link::{Decoded, Link, LinkType, decode};
 
+/// A capture timestamp as the file holds it: whole seconds, and a fraction
+/// counted in `per_second` ticks. Most frames are dropped before anyone asks
+/// their time, so the division that makes it one number waits for
+/// [`Timestamp::secs`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timestamp {
+    whole: f64,
+    fraction: u64,
+    per_second: u64,
+}
+
+impl Timestamp {
+    /// `per_second` 0 is taken as 1.
+    pub fn new(whole: f64, fraction: u64, per_second: u64) -> Self {
+        Timestamp {
+            whole,
+            fraction,
+            per_second: per_second.max(1),
+        }
+    }
+
+    /// Seconds since the epoch.
+    pub fn secs(self) -> f64 {
+        self.whole + self.fraction as f64 / self.per_second as f64
+    }
+}
+
+impl From<f64> for Timestamp {
+    fn from(secs: f64) -> Self {
+        Timestamp::new(secs, 0, 1)
+    }
+}
+
 /// Why a decoder refused its input. Small and `Copy`: the caller reports it
 /// with the frame number and moves on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
