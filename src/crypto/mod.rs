@@ -123,7 +123,7 @@ impl PmkCache {
 }
 
 /// The public inputs of one pairwise key expansion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PairwiseParams {
     pub aa: MacAddr,
     pub spa: MacAddr,

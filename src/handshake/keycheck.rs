@@ -76,6 +76,8 @@ impl KeyChecks {
     }
 }
 
+use std::collections::{HashMap, hash_map::Entry};
+
 use crate::crypto::{self, Endian, PairwiseKeys, PairwiseParams, PmkCache, secret::Pmk};
 use crate::handshake::{
     analysis::LinkAnalysis,
@@ -337,6 +339,9 @@ fn check_all(
     // the link. A verified MIC proves the PMK whichever nonces it took.
     let link_anonces = link_nonces(link, &[KeyMsg::M1, KeyMsg::M3]);
     let link_snonces = link_nonces(link, &[KeyMsg::M2]);
+    // A retransmitted M1 keeps its ANonce and the station its SNonce: every
+    // retry's MIC is checked under the same candidate PTKs.
+    let mut ptks = PtkCache::default();
     let extend = |mut own: Vec<[u8; 32]>, more: &[[u8; 32]]| {
         for nonce in more {
             if !own.contains(nonce) {
@@ -392,6 +397,7 @@ fn check_all(
                     };
                     verify(
                         frame, message, params, pmk, aa, spa, &anonces, &snonces, &mut pair,
+                        &mut ptks,
                     )
                 }
                 KeyMsg::Request => MicStatus::NotChecked,
@@ -416,6 +422,7 @@ fn verify(
     anonces: &[[u8; 32]],
     snonces: &[[u8; 32]],
     pair: &mut Option<([u8; 32], [u8; 32])>,
+    ptks: &mut PtkCache,
 ) -> MicStatus {
     if anonces.is_empty() {
         return MicStatus::Unverifiable("no ANonce in the inputs (msg 1/4 and 3/4 missing)");
@@ -429,9 +436,9 @@ fn verify(
         );
     }
     let mic_len = usize::from(message.mic_len);
-    let attempt = |anonce: [u8; 32], snonce: [u8; 32]| -> Result<bool, MicStatus> {
+    let mut attempt = |anonce: [u8; 32], snonce: [u8; 32]| -> Result<bool, MicStatus> {
         let p = params.pairwise(message, aa, spa, anonce, snonce);
-        match PairwiseKeys::derive(pmk, &p) {
+        match ptks.derive(pmk, p) {
             Ok(keys) => match keys.verify_mic(frame, mic_len) {
                 Ok(_) => Ok(true),
                 Err(crypto::MicMismatch::Differs { .. }) => Ok(false),
@@ -476,6 +483,30 @@ fn verify(
         }
     }
     MicStatus::Failed
+}
+
+/// The PTKs of one link under one PMK, by their public inputs.
+#[derive(Default)]
+struct PtkCache(HashMap<PairwiseParams, PairwiseKeys>);
+
+impl PtkCache {
+    /// At most this many are kept: a link of many failed attempts tries
+    /// each of its nonces with 32 corrections.
+    const MAX: usize = 4096;
+
+    fn derive(
+        &mut self,
+        pmk: &Pmk,
+        params: PairwiseParams,
+    ) -> Result<&PairwiseKeys, crypto::Error> {
+        if self.0.len() >= Self::MAX && !self.0.contains_key(&params) {
+            self.0.clear();
+        }
+        match self.0.entry(params) {
+            Entry::Occupied(keys) => Ok(keys.into_mut()),
+            Entry::Vacant(slot) => Ok(slot.insert(PairwiseKeys::derive(pmk, &params)?)),
+        }
+    }
 }
 
 /// Only the PSK AKMs derive the PMK from a passphrase (IEEE 802.11-2020
