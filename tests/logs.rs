@@ -95,7 +95,6 @@ fn seed_log_gives_four_m1_four_m2_and_the_disconnect() {
                     (key.key_length, key.key_data_len, key.mic_len),
                     (Some(16), Some(0), 16)
                 );
-                assert!(key.mic.known == 16 && key.mic.is_zero());
             }
             _ => {
                 // "WPA: Renewed SNonce" is cut after 24 whole bytes and a half.
@@ -200,7 +199,6 @@ fn tx_dump_fills_the_sent_frame() {
     assert_eq!(m2.key_data_len, Some(22));
     assert!(m2.nonce.is_complete());
     assert_eq!(m2.nonce.bytes[31], 0x5f);
-    assert_eq!(m2.mic.known_bytes(), &[0xee; 16]);
     assert_eq!(m2.eapol.as_deref(), Some(frame.as_slice()));
     assert_eq!(m2.ap, mac("02:00:00:00:00:00"));
 }
@@ -309,7 +307,8 @@ WPA: RX message 1 of 4-Way Handshake from 02:00:00:00:00:00 (ver=2)
     assert_eq!(keys.len(), 1);
     let (m1, line) = keys[0];
     assert_eq!((m1.msg, line, m1.replay_counter), (KeyMsg::M1, 18, None));
-    assert_eq!(m1.mic.known_bytes(), &[1, 2]);
+    // A MIC length that fits no descriptor is not taken.
+    assert_eq!(m1.mic_len, 16);
     assert!(m1.eapol.is_none());
     let ap_ie = facts(&events).into_iter().find_map(|(f, _)| match f {
         LogFact::ApIe(ie) => Some(ie.body.clone()),

@@ -230,7 +230,7 @@ pub fn replay(events: &[Event], attempt_events: &[usize]) -> AttemptFacts {
                 }
             }
             EventKind::AssociationRequest { rsn, wpa, .. } => {
-                if let Some(ie) = rsn.clone().or_else(|| wpa.clone()) {
+                if let Some(ie) = rsn.as_deref().or(wpa.as_deref()).cloned() {
                     facts.assoc_ie = Some((index, ie));
                 }
             }
@@ -476,7 +476,6 @@ pub(crate) mod fixtures {
                 key_length: Some(16),
                 replay_counter: Some(counter),
                 nonce,
-                mic: Partial::default(),
                 mic_len: 16,
                 key_data_len: Some(if msg == KeyMsg::M2 { 22 } else { 0 }),
                 eapol: None,

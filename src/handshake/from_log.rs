@@ -96,7 +96,6 @@ struct RxFrame {
     key_data_len: Option<u16>,
     replay_counter: Option<u64>,
     nonce: Partial<32>,
-    mic: Partial<24>,
     mic_len: Option<u8>,
     eapol: Option<Box<[u8]>>,
 }
@@ -629,7 +628,6 @@ impl LogAssembler {
             key_length: rx.key_length,
             replay_counter: rx.replay_counter,
             nonce: rx.nonce,
-            mic: rx.mic,
             mic_len: rx.mic_len.unwrap_or(16),
             key_data_len: rx.key_data_len,
             eapol: rx.eapol,
@@ -654,7 +652,6 @@ impl LogAssembler {
             } else {
                 Partial::default()
             },
-            mic: Partial::default(),
             mic_len: 16,
             key_data_len: None,
             eapol: None,
@@ -685,7 +682,6 @@ impl LogAssembler {
                     key_length: None,
                     replay_counter: None,
                     nonce: Partial::default(),
-                    mic: Partial::default(),
                     mic_len: 16,
                     key_data_len: None,
                     eapol: None,
@@ -786,12 +782,7 @@ impl LogAssembler {
                 let bytes = h.bytes();
                 self.rx_mut().nonce = Partial::from_prefix(&bytes);
             }
-            "key_mic" => {
-                let bytes = h.bytes();
-                let rx = self.rx_mut();
-                rx.mic = Partial::from_prefix(&bytes);
-                rx.mic_len = u8::try_from(h.len).ok();
-            }
+            "key_mic" => self.rx_mut().mic_len = u8::try_from(h.len).ok(),
             "WPA: Renewed SNonce" => self.snonce = Partial::from_prefix(&h.bytes()),
             // hostapd: SM_STATE(WPA_PTK, PTKSTART) assigns the ANonce before 1/4.
             "WPA: Assign ANonce" => self.ap_anonce = Partial::from_prefix(&h.bytes()),
@@ -1053,7 +1044,6 @@ fn fill_from_frame(rx: &mut RxFrame, frame: &[u8]) {
     rx.key_data_len = Some(key.key_data_length());
     rx.replay_counter = Some(key.replay_counter());
     rx.nonce = Partial::full(key.key_nonce());
-    rx.mic = Partial::from_prefix(key.key_mic());
     rx.mic_len = u8::try_from(key.mic_len()).ok();
 }
 
@@ -1068,7 +1058,6 @@ fn attach_frame(key: &mut KeyEvent, frame: Box<[u8]>) {
     key.key_data_len = Some(view.key_data_length());
     key.replay_counter = Some(view.replay_counter());
     key.nonce = Partial::full(view.key_nonce());
-    key.mic = Partial::from_prefix(view.key_mic());
     key.mic_len = u8::try_from(view.mic_len()).unwrap_or(16);
     key.eapol = Some(frame);
 }

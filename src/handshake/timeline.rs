@@ -143,8 +143,8 @@ impl Timeline {
                 let entry = table.entry(*bssid).or_insert_with(|| Bss {
                     bssid: *bssid,
                     ssid: ssid.clone(),
-                    rsn: rsn.clone(),
-                    wpa: wpa.clone(),
+                    rsn: rsn.as_deref().cloned(),
+                    wpa: wpa.as_deref().cloned(),
                     channel: *channel,
                     signal_dbm: *signal_dbm,
                     event: index,
@@ -155,7 +155,7 @@ impl Timeline {
                     entry.ssid = ssid.clone();
                 }
                 if entry.rsn.is_none() && rsn.is_some() {
-                    entry.rsn = rsn.clone();
+                    entry.rsn = rsn.as_deref().cloned();
                     entry.event = index;
                 }
             }
