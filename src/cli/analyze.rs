@@ -263,6 +263,8 @@ pub fn analyse(
             &mut input,
         );
     }
+    // Their memory serves the diagnosis and the report instead.
+    timeline.release_frames();
     let diagnosis = diagnose::diagnose(&timeline, &analyses);
     Ok(Analysed {
         timeline,

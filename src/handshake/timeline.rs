@@ -92,6 +92,16 @@ impl Timeline {
 
     /// Sorts by time, keeping each input's own order. Lines without a
     /// timestamp take the last time seen before them in the same input.
+    /// Drops the EAPOL frames' bytes. The key checks are the last to read
+    /// them; what the diagnosis and the report need was taken out before.
+    pub fn release_frames(&mut self) {
+        for event in &mut self.events {
+            if let EventKind::Key(key) = &mut event.kind {
+                key.eapol = None;
+            }
+        }
+    }
+
     pub fn finish(&mut self) {
         let times = self.sort_times();
         if times.windows(2).all(|w| w[0].total_cmp(&w[1]).is_le()) {
