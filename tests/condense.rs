@@ -143,11 +143,9 @@ fn same_conclusions(name: &str, condensed: &Value, full: &Value) -> u64 {
 
 #[test]
 fn condensing_a_long_capture_keeps_every_conclusion() {
-    let generator = util::shared("bench/gen_bigcap.py");
-    if !generator.exists() {
-        eprintln!("skipping: {} not found", generator.display());
+    let Some(generator) = util::shared_present("bench/gen_bigcap.py") else {
         return;
-    }
+    };
     let dir = Scratch::new("condense");
     // 64 stations, about 1,000 attempts: each station tries about 15
     // times, three kinds of failure and success in turn; enough folding
@@ -215,9 +213,8 @@ fn condensing_a_long_capture_keeps_every_conclusion() {
 
 #[test]
 fn condensing_changes_no_conclusion_on_real_captures() {
-    let manifest = util::shared("captures-public/MANIFEST.tsv");
     let mut cases: Vec<(std::path::PathBuf, String, String)> = Vec::new();
-    if manifest.exists() {
+    if let Some(manifest) = util::shared_present("captures-public/MANIFEST.tsv") {
         for row in util::tsv(&manifest) {
             cases.push((
                 util::shared(&format!("captures-public/{}", row["file"])),
@@ -225,11 +222,6 @@ fn condensing_changes_no_conclusion_on_real_captures() {
                 row["ssid"].clone(),
             ));
         }
-    } else {
-        eprintln!(
-            "skipping the public captures: {} not found",
-            manifest.display()
-        );
     }
     let ours = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
     for row in util::tsv(&ours.join("EXPECTED.tsv")) {

@@ -50,6 +50,18 @@ pub fn shared(path: &str) -> PathBuf {
         .join(path)
 }
 
+/// [`shared`], if it is there; otherwise says which test part is skipped.
+/// The shared files sit beside the repository, not in it.
+pub fn shared_present(path: &str) -> Option<PathBuf> {
+    let full = shared(path);
+    if full.exists() {
+        Some(full)
+    } else {
+        eprintln!("skipping: {} not found", full.display());
+        None
+    }
+}
+
 /// Rows of a tab-separated file with a header line, as maps from column name.
 pub fn tsv(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
