@@ -92,16 +92,6 @@ impl Timeline {
 
     /// Sorts by time, keeping each input's own order. Lines without a
     /// timestamp take the last time seen before them in the same input.
-    /// Drops the EAPOL frames' bytes. The key checks are the last to read
-    /// them; what the diagnosis and the report need was taken out before.
-    pub fn release_frames(&mut self) {
-        for event in &mut self.events {
-            if let EventKind::Key(key) = &mut event.kind {
-                key.eapol = None;
-            }
-        }
-    }
-
     pub fn finish(&mut self) {
         let times = self.sort_times();
         if times.windows(2).all(|w| w[0].total_cmp(&w[1]).is_le()) {
@@ -116,6 +106,16 @@ impl Timeline {
             .collect();
         keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         self.events = keyed.into_iter().map(|(_, _, e)| e).collect();
+    }
+
+    /// Drops the EAPOL frames' bytes. The key checks are the last to read
+    /// them; what the diagnosis and the report need was taken out before.
+    pub fn release_frames(&mut self) {
+        for event in &mut self.events {
+            if let EventKind::Key(key) = &mut event.kind {
+                key.eapol = None;
+            }
+        }
     }
 
     /// Each event's time for sorting: its own, else the last one seen
