@@ -252,10 +252,7 @@ pub fn analyse(
     let resolved = key.get(hint.as_ref().map(|s| s.as_bytes()))?;
     let key_given = resolved.is_some();
     if let Some(resolved) = resolved {
-        let mut input = KeyInput {
-            cache: &mut resolved.cache,
-            typo_search: !args.no_typo_search,
-        };
+        let mut input = KeyInput::new(&mut resolved.cache, !args.no_typo_search);
         check_keys(
             &timeline,
             &mut analyses,
@@ -330,10 +327,7 @@ impl Judge for SameFindings<'_, '_, '_, '_> {
             .map(|s| s.as_bytes().to_vec());
         match self.key.get(hint.as_deref()) {
             Ok(Some(resolved)) => {
-                let mut input = KeyInput {
-                    cache: &mut resolved.cache,
-                    typo_search: false,
-                };
+                let mut input = KeyInput::new(&mut resolved.cache, false);
                 let network_ssid = resolved.network_ssid.clone();
                 check_keys(
                     &timeline,

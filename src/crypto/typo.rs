@@ -22,6 +22,9 @@ pub struct TypoVariant {
     pub kind: &'static str,
     /// Plain words with 1-based positions: "characters 15 and 16 swapped".
     pub description: String,
+    /// Its PMK, so that other links of the network can be tested against it
+    /// without another search.
+    pub pmk: Pmk,
 }
 
 /// One candidate: a passphrase edit, or the given passphrase on another SSID.
@@ -356,9 +359,12 @@ where
         }
     });
     let found = list.get(best.into_inner())?;
+    // One more PBKDF2 beats handing PMKs back from the workers.
+    let pmk = pmks(&[(&found.passphrase[..], found.ssid.as_deref().unwrap_or(ssid))]).pop()?;
     Some(TypoVariant {
         kind: found.kind,
         description: found.description.clone(),
+        pmk,
     })
 }
 

@@ -49,6 +49,9 @@ pub struct KeyChecks {
     /// A typo variant of the given passphrase that verifies: its kind and
     /// position, never its text.
     pub variant: Option<String>,
+    /// The typo search was due but not run: the network's first
+    /// [`TYPO_SEARCHES_PER_SSID`] failing links were searched in vain.
+    pub typo_skipped: bool,
 }
 
 impl KeyChecks {
@@ -99,6 +102,37 @@ pub struct KeyInput<'a> {
     pub cache: &'a mut PmkCache,
     /// Try bounded typo variants of a passphrase that verifies nothing.
     pub typo_search: bool,
+    typos: TypoMemo,
+}
+
+impl<'a> KeyInput<'a> {
+    pub fn new(cache: &'a mut PmkCache, typo_search: bool) -> KeyInput<'a> {
+        KeyInput {
+            cache,
+            typo_search,
+            typos: TypoMemo::default(),
+        }
+    }
+}
+
+/// Full typo searches per SSID before the rest of its failing links are
+/// only tested against the variants found. A search is a few thousand
+/// PBKDF2s; run per link, a capture of 10,000 stations given the wrong
+/// passphrase took hours. The candidates depend only on the passphrase
+/// and the SSID, so a network whose first links match none rarely has a
+/// later one that does (per-station keys aside).
+pub const TYPO_SEARCHES_PER_SSID: usize = 4;
+
+/// The typo searches so far, per SSID.
+#[derive(Default)]
+struct TypoMemo {
+    by_ssid: HashMap<Vec<u8>, SsidTypos>,
+}
+
+#[derive(Default)]
+struct SsidTypos {
+    searched: usize,
+    found: Vec<crypto::TypoVariant>,
 }
 
 /// Runs every key-based check of one link.
@@ -170,7 +204,12 @@ pub fn run(events: &[Event], link: &mut LinkAnalysis, key: &mut KeyInput<'_>) {
             .flatten()
             .any(|m| matches!(m, MicStatus::Verified { .. }));
         if key.typo_search && any_failed && !any_verified {
-            checks.variant = typo_variant(events, link, &params, key.cache.key(), &ssid.0);
+            let memo = key.typos.by_ssid.entry(ssid.0.clone()).or_default();
+            match typo_variant(events, link, &params, key.cache.key(), &ssid.0, memo) {
+                TypoSearch::Found(variant) => checks.variant = Some(variant),
+                TypoSearch::NotFound => {}
+                TypoSearch::Skipped => checks.typo_skipped = true,
+            }
         }
     }
     link.keys = checks;
@@ -639,25 +678,40 @@ fn describe_key_data(mut data: &[u8]) -> M3KeyData {
     out
 }
 
+enum TypoSearch {
+    Found(String),
+    NotFound,
+    /// The SSID's search budget is spent.
+    Skipped,
+}
+
 /// The typo search against the link's first station message with a frame:
 /// a variant that verifies it is the one the station was configured with.
+/// Variants found on other links of the SSID are tried first.
 fn typo_variant(
     events: &[Event],
     link: &LinkAnalysis,
     params: &LinkParams,
     key: &crypto::KeyMaterial,
     ssid: &[u8],
-) -> Option<String> {
-    let passphrase = key.passphrase()?;
-    let (facts, index, message) = link.attempts.iter().find_map(|facts| {
+    memo: &mut SsidTypos,
+) -> TypoSearch {
+    let Some(passphrase) = key.passphrase() else {
+        return TypoSearch::NotFound;
+    };
+    let Some((facts, index, message)) = link.attempts.iter().find_map(|facts| {
         facts
             .messages
             .iter()
             .enumerate()
             .find(|(_, m)| matches!(m.msg, KeyMsg::M2 | KeyMsg::M3) && m.eapol_event.is_some())
             .map(|(i, m)| (facts, i, m))
-    })?;
-    let frame = eapol_of(events, message)?;
+    }) else {
+        return TypoSearch::NotFound;
+    };
+    let Some(frame) = eapol_of(events, message) else {
+        return TypoSearch::NotFound;
+    };
     let (anonces, snonces) = match message.msg {
         KeyMsg::M2 => (
             anonce_candidates(facts, index),
@@ -668,12 +722,27 @@ fn typo_variant(
             snonce_candidates(facts, index),
         ),
     };
-    let (&anonce, &snonce) = (anonces.first()?, snonces.first()?);
+    let (Some(&anonce), Some(&snonce)) = (anonces.first(), snonces.first()) else {
+        return TypoSearch::NotFound;
+    };
     let p = params.pairwise(message, link.id.ap, link.id.sta, anonce, snonce);
     let mic_len = usize::from(message.mic_len);
     let verify = |pmk: &Pmk| {
         PairwiseKeys::derive(pmk, &p).is_ok_and(|keys| keys.verify_mic(frame, mic_len).is_ok())
     };
-    let found = crypto::typo::search(passphrase.as_bytes(), ssid, verify, None)?;
-    Some(found.description)
+    if let Some(known) = memo.found.iter().find(|v| verify(&v.pmk)) {
+        return TypoSearch::Found(known.description.clone());
+    }
+    if memo.searched >= TYPO_SEARCHES_PER_SSID {
+        return TypoSearch::Skipped;
+    }
+    memo.searched += 1;
+    match crypto::typo::search(passphrase.as_bytes(), ssid, verify, None) {
+        Some(found) => {
+            let description = found.description.clone();
+            memo.found.push(found);
+            TypoSearch::Found(description)
+        }
+        None => TypoSearch::NotFound,
+    }
 }

@@ -494,10 +494,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     timeline.finish();
     let mut analyses = handshake::analyze(&timeline, user_ssid.as_ref());
     if let Some(cache) = &mut cache {
-        let mut input = KeyInput {
-            cache,
-            typo_search: !args.no_typo_search,
-        };
+        let mut input = KeyInput::new(cache, !args.no_typo_search);
         analyze::check_keys(
             &timeline,
             &mut analyses,
@@ -621,10 +618,7 @@ fn diagnose_so_far(
     let mut analyses = handshake::analyze(&timeline, user_ssid);
     if let Some(cache) = cache {
         // No typo search here: it runs once, on the final report.
-        let mut input = KeyInput {
-            cache,
-            typo_search: false,
-        };
+        let mut input = KeyInput::new(cache, false);
         analyze::check_keys(&timeline, &mut analyses, network_ssid, &mut input);
     }
     let mut so_far = SoFar::default();

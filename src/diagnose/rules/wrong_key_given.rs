@@ -1,6 +1,7 @@
 //! `wrong-key-given`: the key the user gave verifies neither side.
 
 use crate::diagnose::{Confidence, Context, Finding, Rule, evidence};
+use crate::handshake::keycheck::TYPO_SEARCHES_PER_SSID;
 use crate::wire::eapol::KeyMsg;
 
 pub struct WrongKeyGiven;
@@ -32,6 +33,13 @@ impl Rule for WrongKeyGiven {
             finding = finding.evidence(
                 None,
                 format!("a variant of your passphrase verifies: {variant}"),
+            );
+        } else if ctx.link.keys.typo_skipped {
+            finding = finding.evidence(
+                None,
+                format!(
+                    "typo variants of your passphrase were not tried on this link: none verified the first {TYPO_SEARCHES_PER_SSID} failing links of its network (--sta with this station's address analyses it alone, with its own search)"
+                ),
             );
         }
         Some(
