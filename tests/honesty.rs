@@ -144,6 +144,8 @@ fn forged_msg1_from_another_transmitter_is_pointed_out() {
         .expect("the forged msg 1/4 forms its own link");
     let suspicious = finding(forged, "suspicious-frames").expect("pointed out");
     assert_eq!(suspicious["confidence"], "possible");
+    // About the link's frames, not about one of its attempts.
+    assert_eq!(suspicious["attempt"], serde_json::Value::Null);
     let evidence = suspicious["evidence"].as_array().unwrap();
     assert_eq!(evidence.len(), 1);
     assert_eq!(evidence[0]["frame"], 105);

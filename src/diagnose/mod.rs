@@ -16,6 +16,11 @@ pub trait Rule: Sync {
     /// The finding id this rule produces.
     fn id(&self) -> &'static str;
     fn check(&self, ctx: &Context<'_>) -> Option<Finding>;
+    /// Whether its finding is about the link's frames as a whole, not the
+    /// attempt it was checked on: it then names no attempt.
+    fn link_wide(&self) -> bool {
+        false
+    }
 }
 
 /// Precedence order: a specific, proved cause before a general pattern;
@@ -212,10 +217,12 @@ pub fn findings_of(
     };
     RULES
         .iter()
-        .filter_map(|rule| rule.check(&ctx))
-        .map(|mut f| {
-            f.attempt = Some(attempt);
-            f.attempt_number = Some(link.attempt_number(attempt));
+        .filter_map(|rule| rule.check(&ctx).map(|f| (rule.link_wide(), f)))
+        .map(|(link_wide, mut f)| {
+            if !link_wide {
+                f.attempt = Some(attempt);
+                f.attempt_number = Some(link.attempt_number(attempt));
+            }
             // Evidence in time order; origins compare by input, then position.
             f.evidence.sort_by_key(|e| (e.origin.is_none(), e.origin));
             f

@@ -39,6 +39,10 @@ impl Rule for SuspiciousFrames {
         "suspicious-frames"
     }
 
+    fn link_wide(&self) -> bool {
+        true
+    }
+
     fn check(&self, ctx: &Context<'_>) -> Option<Finding> {
         // The link's frames, not one attempt's: report once, on the first.
         if ctx.attempt != 0 {
