@@ -33,17 +33,123 @@
 //! with `--redact`, `ssid_hex` is null and addresses and SSIDs are pseudonyms.
 //! Absent values are `null`, never missing keys.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use crate::diagnose::Finding;
-use crate::handshake::{Observer, Origin, keycheck::MicStatus};
+use crate::diagnose::{Evidence, Finding, LinkDiagnosis};
+use crate::handshake::{LinkAnalysis, Observer, Origin, keycheck::MicStatus};
 use crate::report::{
-    model::{Direction, Report},
+    model::{Direction, Report, Row},
     redact::Namer,
 };
 use crate::wire::{eapol::KeyMsg, hex};
+
+// The documents are serialized straight from these views, without a
+// `serde_json::Value` tree: building one per link (a map of owned keys per
+// object, and a deep copy of every array `json!` embeds) made the JSON
+// report of 10,000 stations take longer than the analysis. Fields are in
+// alphabetical order, the order in which the tree printed them.
+
+#[derive(Serialize)]
+struct LinkJson<'a> {
+    attempts: Vec<AttemptJson>,
+    bssid: String,
+    confidence: &'static str,
+    findings: Vec<FindingJson<'a>>,
+    key: KeyJson,
+    security: Vec<SecurityJson>,
+    ssid: Option<String>,
+    ssid_hex: Option<String>,
+    sta: String,
+    summary: &'a str,
+    timeline: Vec<RowJson>,
+    verdict: &'static str,
+}
+
+#[derive(Serialize)]
+struct AttemptJson {
+    group1: usize,
+    group2: usize,
+    index: u64,
+    m1: usize,
+    m2: usize,
+    m3: usize,
+    m4: usize,
+    repeats: Option<RepeatsJson>,
+    verdict: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct RepeatsJson {
+    count: u64,
+    first: u64,
+    first_frame: Option<u64>,
+    first_line: Option<u64>,
+    last: u64,
+    last_frame: Option<u64>,
+    last_line: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct KeyJson {
+    ap_uses_given_key: Option<bool>,
+    given: bool,
+    proved_by: Vec<String>,
+    station_uses_given_key: Option<bool>,
+    variant: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SecurityJson {
+    element: String,
+    whose: &'static str,
+}
+
+#[derive(Serialize)]
+struct RowJson {
+    acked: Option<bool>,
+    attempt: u64,
+    direction: &'static str,
+    frame: Option<u64>,
+    input: u32,
+    line: Option<u64>,
+    mic: Option<&'static str>,
+    replay_counter: Option<u64>,
+    signal_dbm: Option<i8>,
+    time: Option<f64>,
+    what: String,
+}
+
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    attempt: Option<u64>,
+    confidence: &'static str,
+    evidence: Vec<EvidenceJson<'a>>,
+    id: &'static str,
+    next_steps: &'a [Cow<'static, str>],
+    rules_out: &'a [Cow<'static, str>],
+    ssid_closest: Option<String>,
+    ssid_wanted: Option<String>,
+    summary: &'a str,
+}
+
+#[derive(Serialize)]
+struct EvidenceJson<'a> {
+    frame: Option<u64>,
+    input: Option<u32>,
+    line: Option<u64>,
+    note: &'a str,
+}
+
+#[derive(Serialize)]
+struct InputJson<'a> {
+    description: &'a str,
+    limits: &'a [String],
+    name: String,
+    skipped: &'a [String],
+}
 
 pub fn write(
     report: &Report<'_>,
@@ -58,136 +164,152 @@ pub fn write(
     // A capture with thousands of links makes a large document: each link
     // is built, written and dropped in turn rather than held all at once.
     let analyses = report.analyses_by_id();
-    let link_value = |link: &crate::diagnose::LinkDiagnosis| -> Option<Value> {
-        let analysis = *analyses.get(&link.id)?;
-        let key = report.key_summary(analysis);
-        let attempts: Vec<Value> = analysis
-            .attempts
-            .iter()
-            .enumerate()
-            .map(|(i, facts)| {
-                let repeats = analysis.repeats(i).map(|r| {
-                    let (first_frame, first_line, _) = origin_fields(r.first);
-                    let (last_frame, last_line, _) = origin_fields(r.last);
-                    json!({
-                        "count": r.count,
-                        "first": r.first_number,
-                        "last": r.last_number,
-                        "first_frame": first_frame,
-                        "first_line": first_line,
-                        "last_frame": last_frame,
-                        "last_line": last_line,
-                    })
-                });
-                json!({
-                    "index": analysis.attempt_number(i),
-                    "verdict": link.attempt_verdicts.get(i).copied(),
-                    "repeats": repeats,
-                    "m1": facts.count(KeyMsg::M1),
-                    "m2": facts.count(KeyMsg::M2),
-                    "m3": facts.count(KeyMsg::M3),
-                    "m4": facts.count(KeyMsg::M4),
-                    "group1": facts.count(KeyMsg::Group1),
-                    "group2": facts.count(KeyMsg::Group2),
-                })
-            })
-            .collect();
-        let epoch = report.epoch();
-        let timeline: Vec<Value> = report
-            .rows(analysis)
-            .into_iter()
-            .map(|row| {
-                let (frame, line, input) = origin_fields(row.origin);
-                json!({
-                    "time": row.time.map(|t| t - epoch),
-                    "frame": frame,
-                    "line": line,
-                    "input": input,
-                    "direction": match row.direction {
-                        Direction::ApToSta => "ap-to-sta",
-                        Direction::StaToAp => "sta-to-ap",
-                        Direction::Log(Observer::AccessPoint) => "ap-log",
-                        Direction::Log(_) => "sta-log",
-                    },
-                    "what": row.what,
-                    "replay_counter": row.replay_counter,
-                    "acked": row.acked,
-                    "signal_dbm": row.signal_dbm,
-                    "mic": match row.mic {
-                        MicStatus::Verified { .. } => Some("ok"),
-                        MicStatus::Failed => Some("bad"),
-                        _ => None,
-                    },
-                    "attempt": row.attempt_number,
-                })
-            })
-            .collect();
-        Some(json!({
-            "bssid": namer.ap(link.id.ap),
-            "sta": namer.sta(link.id.sta),
-            "ssid": link.ssid.as_ref().map(|s| namer.ssid(s)),
-            "ssid_hex": if redact { None } else { link.ssid.as_ref().map(|s| hex(s.as_bytes())) },
-            "verdict": link.verdict.id,
-            "confidence": link.verdict.confidence.as_str(),
-            "summary": link.verdict.summary,
-            "findings": link.findings.iter().map(|f| finding(f, &namer)).collect::<Vec<_>>(),
-            "key": {
-                "given": key.given,
-                "station_uses_given_key": key.station_uses_given_key,
-                "ap_uses_given_key": key.ap_uses_given_key,
-                "proved_by": key.proved_by,
-                "variant": key.variant,
-            },
-            "security": analysis
-                .security_elements(&report.timeline.events)
-                .into_iter()
-                .map(|(whose, element)| json!({ "whose": whose, "element": element }))
-                .collect::<Vec<_>>(),
-            "attempts": attempts,
-            "timeline": timeline,
-        }))
-    };
-    let inputs: Vec<Value> = report
+    let inputs: Vec<InputJson<'_>> = report
         .inputs
         .iter()
         .enumerate()
-        .map(|(i, input)| {
-            json!({
-                "name": namer.file(&input.name, i),
-                "description": input.description,
-                "limits": input.limits,
-                "skipped": input.skipped,
-            })
+        .map(|(i, input)| InputJson {
+            description: &input.description,
+            limits: &input.limits,
+            name: namer.file(&input.name, i),
+            skipped: &input.skipped,
         })
         .collect();
-    let general: Vec<Value> = report
+    let general: Vec<FindingJson<'_>> = report
         .diagnosis
         .general
         .iter()
         .map(|f| finding(f, &namer))
         .collect();
-    let head: [(&str, Value); 5] = [
-        ("verdict", json!(report.diagnosis.verdict())),
-        ("exit_status", json!(exit_status)),
-        ("general", json!(general)),
-        ("inputs", json!(inputs)),
-        ("version", json!(env!("CARGO_PKG_VERSION"))),
-    ];
     writeln!(out, "{{")?;
-    for (key, value) in head {
-        writeln!(out, "  {}: {},", json!(key), serde_json::to_string(&value)?)?;
-    }
+    write_field(out, "verdict", &report.diagnosis.verdict())?;
+    write_field(out, "exit_status", &exit_status)?;
+    write_field(out, "general", &general)?;
+    write_field(out, "inputs", &inputs)?;
+    write_field(out, "version", &env!("CARGO_PKG_VERSION"))?;
     write!(out, "  \"links\": [")?;
     let mut first = true;
     for link in &report.diagnosis.links {
-        let Some(value) = link_value(link) else {
+        let Some(analysis) = analyses.get(&link.id) else {
             continue;
         };
         write!(out, "{}\n    ", if first { "" } else { "," })?;
-        serde_json::to_writer(&mut *out, &value)?;
+        serde_json::to_writer(
+            &mut *out,
+            &link_json(report, &namer, redact, link, analysis),
+        )?;
         first = false;
     }
     writeln!(out, "{}]\n}}", if first { "" } else { "\n  " })
+}
+
+fn write_field(out: &mut dyn Write, key: &str, value: &impl Serialize) -> io::Result<()> {
+    write!(out, "  \"{key}\": ")?;
+    serde_json::to_writer(&mut *out, value)?;
+    writeln!(out, ",")
+}
+
+fn link_json<'a>(
+    report: &'a Report<'_>,
+    namer: &Namer,
+    redact: bool,
+    link: &'a LinkDiagnosis,
+    analysis: &LinkAnalysis,
+) -> LinkJson<'a> {
+    let key = report.key_summary(analysis);
+    let attempts = analysis
+        .attempts
+        .iter()
+        .enumerate()
+        .map(|(i, facts)| AttemptJson {
+            group1: facts.count(KeyMsg::Group1),
+            group2: facts.count(KeyMsg::Group2),
+            index: analysis.attempt_number(i),
+            m1: facts.count(KeyMsg::M1),
+            m2: facts.count(KeyMsg::M2),
+            m3: facts.count(KeyMsg::M3),
+            m4: facts.count(KeyMsg::M4),
+            repeats: analysis.repeats(i).map(|r| {
+                let (first_frame, first_line, _) = origin_fields(r.first);
+                let (last_frame, last_line, _) = origin_fields(r.last);
+                RepeatsJson {
+                    count: r.count,
+                    first: r.first_number,
+                    first_frame,
+                    first_line,
+                    last: r.last_number,
+                    last_frame,
+                    last_line,
+                }
+            }),
+            verdict: link.attempt_verdicts.get(i).copied(),
+        })
+        .collect();
+    let epoch = report.epoch();
+    let timeline = report
+        .rows(analysis)
+        .into_iter()
+        .map(|row| row_json(row, epoch))
+        .collect();
+    // Pseudonyms are handed out in the order names are first met: link
+    // addresses and SSID, then those in findings.
+    let bssid = namer.ap(link.id.ap);
+    let sta = namer.sta(link.id.sta);
+    let ssid = link.ssid.as_ref().map(|s| namer.ssid(s));
+    LinkJson {
+        attempts,
+        bssid,
+        confidence: link.verdict.confidence.as_str(),
+        findings: link.findings.iter().map(|f| finding(f, namer)).collect(),
+        key: KeyJson {
+            ap_uses_given_key: key.ap_uses_given_key,
+            given: key.given,
+            proved_by: key.proved_by,
+            station_uses_given_key: key.station_uses_given_key,
+            variant: key.variant,
+        },
+        security: analysis
+            .security_elements(&report.timeline.events)
+            .into_iter()
+            .map(|(whose, element)| SecurityJson { element, whose })
+            .collect(),
+        ssid,
+        ssid_hex: if redact {
+            None
+        } else {
+            link.ssid.as_ref().map(|s| hex(s.as_bytes()))
+        },
+        sta,
+        summary: &link.verdict.summary,
+        timeline,
+        verdict: link.verdict.id,
+    }
+}
+
+fn row_json(row: Row, epoch: f64) -> RowJson {
+    let (frame, line, input) = origin_fields(row.origin);
+    RowJson {
+        acked: row.acked,
+        attempt: row.attempt_number,
+        direction: match row.direction {
+            Direction::ApToSta => "ap-to-sta",
+            Direction::StaToAp => "sta-to-ap",
+            Direction::Log(Observer::AccessPoint) => "ap-log",
+            Direction::Log(_) => "sta-log",
+        },
+        frame,
+        input,
+        line,
+        mic: match row.mic {
+            MicStatus::Verified { .. } => Some("ok"),
+            MicStatus::Failed => Some("bad"),
+            _ => None,
+        },
+        replay_counter: row.replay_counter,
+        signal_dbm: row.signal_dbm,
+        time: row.time.map(|t| t - epoch),
+        what: row.what,
+    }
 }
 
 fn origin_fields(origin: Origin) -> (Option<u64>, Option<u64>, u32) {
@@ -197,30 +319,33 @@ fn origin_fields(origin: Origin) -> (Option<u64>, Option<u64>, u32) {
     }
 }
 
-fn finding(finding: &Finding, namer: &Namer) -> Value {
-    let evidence: Vec<Value> = finding
-        .evidence
-        .iter()
-        .map(|e| {
-            let (frame, line, input) = match e.origin {
-                Some(origin) => {
-                    let (f, l, i) = origin_fields(origin);
-                    (f, l, Some(i))
-                }
-                None => (None, None, None),
-            };
-            json!({ "frame": frame, "line": line, "input": input, "note": e.note })
-        })
-        .collect();
-    json!({
-        "id": finding.id,
-        "confidence": finding.confidence.as_str(),
-        "summary": finding.summary,
-        "attempt": finding.attempt_number,
-        "evidence": evidence,
-        "rules_out": finding.rules_out,
-        "next_steps": finding.next_steps,
-        "ssid_wanted": finding.ssid_wanted.as_ref().map(|s| namer.ssid(s)),
-        "ssid_closest": finding.ssid_hint.as_ref().map(|s| namer.ssid(s)),
-    })
+fn finding<'a>(finding: &'a Finding, namer: &Namer) -> FindingJson<'a> {
+    let ssid_wanted = finding.ssid_wanted.as_ref().map(|s| namer.ssid(s));
+    FindingJson {
+        attempt: finding.attempt_number,
+        confidence: finding.confidence.as_str(),
+        evidence: finding.evidence.iter().map(evidence).collect(),
+        id: finding.id,
+        next_steps: &finding.next_steps,
+        rules_out: &finding.rules_out,
+        ssid_closest: finding.ssid_hint.as_ref().map(|s| namer.ssid(s)),
+        ssid_wanted,
+        summary: &finding.summary,
+    }
+}
+
+fn evidence(e: &Evidence) -> EvidenceJson<'_> {
+    let (frame, line, input) = match e.origin {
+        Some(origin) => {
+            let (f, l, i) = origin_fields(origin);
+            (f, l, Some(i))
+        }
+        None => (None, None, None),
+    };
+    EvidenceJson {
+        frame,
+        input,
+        line,
+        note: &e.note,
+    }
 }
