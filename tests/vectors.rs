@@ -5,8 +5,8 @@
 use hmac::{Hmac, KeyInit, Mac};
 use serde_json::Value;
 use wpadiag::crypto::{
-    self, KeyMaterial, MicAlgorithm, MicMismatch, PairwiseKeys, PairwiseParams, Passphrase, Pmk,
-    keydata, mic, pmk, prf, ptk, typo,
+    self, KeyMaterial, MicAlgorithm, MicInput, MicKey, MicMismatch, PairwiseKeys, PairwiseParams,
+    Passphrase, Pmk, keydata, mic, pmk, prf, ptk, typo,
 };
 use wpadiag::wire::{MacAddr, hex, parse_hex};
 
@@ -253,6 +253,11 @@ fn handshakes_full_chain_passphrase_to_mic() {
             _ => MicAlgorithm::AesCmac,
         };
         assert_eq!(proof.algorithm(), expected_mic, "{id}");
+        // The KCK-only path the analysis runs on every candidate agrees.
+        let pmk = pmk_of(v);
+        let mic_key = MicKey::derive(&pmk, &params(v)).unwrap();
+        let input = MicInput::new(&m2, 16).unwrap();
+        assert_eq!(mic_key.verify(&input), Ok(proof), "{id}");
         m2_checked += 1;
 
         if let Some(m3_hex) = v["m3_eapol"].as_str() {
@@ -287,6 +292,14 @@ fn handshakes_wrong_passphrase_and_wrong_nonce_do_not_verify() {
         let keys = PairwiseKeys::derive(&pmk, &params(v)).unwrap();
         assert!(
             matches!(keys.verify_mic(&m2, 16), Err(MicMismatch::Differs { .. })),
+            "{id}"
+        );
+        let mic_key = MicKey::derive(&pmk, &params(v)).unwrap();
+        assert!(
+            matches!(
+                mic_key.verify(&MicInput::new(&m2, 16).unwrap()),
+                Err(MicMismatch::Differs { .. })
+            ),
             "{id}"
         );
 

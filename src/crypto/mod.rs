@@ -5,8 +5,8 @@
 //! Secrets live in the types of [`secret`]: they zeroize on drop and print
 //! as `Pmk(..)`. Public values that went over the air (nonces, MICs,
 //! PMKIDs) are plain arrays. A MIC that verifies yields a [`MicVerified`],
-//! which only [`PairwiseKeys::verify_mic`] can make: a finding that says
-//! "this side used this key" must hold one.
+//! which only [`PairwiseKeys::verify_mic`] and [`MicKey::verify`] can make:
+//! a finding that says "this side used this key" must hold one.
 
 pub mod keydata;
 pub mod mic;
@@ -145,7 +145,7 @@ pub struct PairwiseKeys {
 }
 
 /// Proof that a MIC verified under these keys. Only
-/// [`PairwiseKeys::verify_mic`] makes one.
+/// [`PairwiseKeys::verify_mic`] and [`MicKey::verify`] make one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MicVerified {
     algorithm: MicAlgorithm,
@@ -195,22 +195,9 @@ impl PairwiseKeys {
         eapol_frame: &[u8],
         mic_len: usize,
     ) -> std::result::Result<MicVerified, MicMismatch> {
-        let algorithm = self.suite.mic;
-        if mic_len != algorithm.mic_len() {
-            return Err(MicMismatch::Unsupported(format!(
-                "{mic_len}-byte MIC field for {}",
-                algorithm.name()
-            )));
-        }
-        let key = EapolKey::new_checked(eapol_frame, mic_len).map_err(MicMismatch::Frame)?;
-        let data = mic::zeroed_copy(key.mic_covered(), mic_len);
-        let computed = mic::compute(algorithm, self.ptk.kck().as_bytes(), &data)
-            .map_err(|err| MicMismatch::Unsupported(err.to_string()))?;
-        if mic::equal(&computed, key.key_mic()) {
-            Ok(MicVerified { algorithm })
-        } else {
-            Err(MicMismatch::Differs { algorithm })
-        }
+        check_length(self.suite.mic, mic_len)?;
+        let input = MicInput::new(eapol_frame, mic_len)?;
+        check_mic(self.suite.mic, self.ptk.kck(), &input)
     }
 
     /// The plaintext Key Data of `eapol_frame` (msg 3/4 or group msg 1/2):
@@ -236,6 +223,73 @@ impl PairwiseKeys {
             MicAlgorithm::HmacMd5 => Ok(keydata::rc4_decrypt(&key.key_iv(), kek, data)),
             _ => keydata::aes_unwrap(kek, data),
         }
+    }
+}
+
+/// An EAPOL-Key frame made ready for MIC checks under many candidate
+/// keys: the bytes the MIC covers with its field zeroed, and the MIC sent.
+pub struct MicInput {
+    covered: Vec<u8>,
+    received: Vec<u8>,
+}
+
+impl MicInput {
+    pub fn new(eapol_frame: &[u8], mic_len: usize) -> std::result::Result<MicInput, MicMismatch> {
+        let key = EapolKey::new_checked(eapol_frame, mic_len).map_err(MicMismatch::Frame)?;
+        Ok(MicInput {
+            covered: mic::zeroed_copy(key.mic_covered(), mic_len),
+            received: key.key_mic().to_vec(),
+        })
+    }
+}
+
+/// The KCK of one key expansion without the rest of the PTK: what checking
+/// a candidate PMK or nonce against a MIC needs, at a third of the cost of
+/// a whole PTK for PRF-SHA1.
+pub struct MicKey {
+    algorithm: MicAlgorithm,
+    kck: Kck,
+}
+
+impl MicKey {
+    pub fn derive(pmk: &Pmk, p: &PairwiseParams) -> Result<MicKey> {
+        let suite = Suite::select(p.descriptor_version, p.akm, p.tkip)?;
+        let kck = ptk::derive_kck(pmk, &suite, p.aa, p.spa, &p.anonce, &p.snonce);
+        Ok(MicKey {
+            algorithm: suite.mic,
+            kck,
+        })
+    }
+
+    /// As [`PairwiseKeys::verify_mic`], on a prepared frame.
+    pub fn verify(&self, input: &MicInput) -> std::result::Result<MicVerified, MicMismatch> {
+        check_length(self.algorithm, input.received.len())?;
+        check_mic(self.algorithm, &self.kck, input)
+    }
+}
+
+fn check_length(algorithm: MicAlgorithm, mic_len: usize) -> std::result::Result<(), MicMismatch> {
+    if mic_len == algorithm.mic_len() {
+        Ok(())
+    } else {
+        Err(MicMismatch::Unsupported(format!(
+            "{mic_len}-byte MIC field for {}",
+            algorithm.name()
+        )))
+    }
+}
+
+fn check_mic(
+    algorithm: MicAlgorithm,
+    kck: &Kck,
+    input: &MicInput,
+) -> std::result::Result<MicVerified, MicMismatch> {
+    let computed = mic::compute(algorithm, kck.as_bytes(), &input.covered)
+        .map_err(|err| MicMismatch::Unsupported(err.to_string()))?;
+    if mic::equal(&computed, &input.received) {
+        Ok(MicVerified { algorithm })
+    } else {
+        Err(MicMismatch::Differs { algorithm })
     }
 }
 

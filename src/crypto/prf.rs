@@ -30,20 +30,43 @@ pub fn prf_sha1(key: &[u8], label: &[u8], data: &[u8], bits: usize) -> Zeroizing
 /// context || Length), i from 1, both 16-bit little-endian. Length is an
 /// input, so a 384-bit output is not a prefix of a 640-bit one.
 pub fn kdf_sha256(key: &[u8], label: &[u8], context: &[u8], bits: u16) -> Zeroizing<Vec<u8>> {
-    kdf::<Sha256>(key, label, context, bits)
+    kdf::<Sha256>(key, label, context, bits, usize::MAX)
 }
 
 /// KDF-SHA384-`bits`, as [`kdf_sha256`] over HMAC-SHA384.
 pub fn kdf_sha384(key: &[u8], label: &[u8], context: &[u8], bits: u16) -> Zeroizing<Vec<u8>> {
-    kdf::<Sha384>(key, label, context, bits)
+    kdf::<Sha384>(key, label, context, bits, usize::MAX)
 }
 
-fn kdf<D>(key: &[u8], label: &[u8], context: &[u8], bits: u16) -> Zeroizing<Vec<u8>>
+/// The first `bytes` of [`kdf_sha256`]`(.., bits)`, computing only the
+/// blocks they need.
+pub fn kdf_sha256_prefix(
+    key: &[u8],
+    label: &[u8],
+    context: &[u8],
+    bits: u16,
+    bytes: usize,
+) -> Zeroizing<Vec<u8>> {
+    kdf::<Sha256>(key, label, context, bits, bytes)
+}
+
+/// The first `bytes` of [`kdf_sha384`]`(.., bits)`.
+pub fn kdf_sha384_prefix(
+    key: &[u8],
+    label: &[u8],
+    context: &[u8],
+    bits: u16,
+    bytes: usize,
+) -> Zeroizing<Vec<u8>> {
+    kdf::<Sha384>(key, label, context, bits, bytes)
+}
+
+fn kdf<D>(key: &[u8], label: &[u8], context: &[u8], bits: u16, prefix: usize) -> Zeroizing<Vec<u8>>
 where
     D: hmac::EagerHash,
     Hmac<D>: KeyInit + Mac,
 {
-    let len = usize::from(bits).div_ceil(8);
+    let len = usize::from(bits).div_ceil(8).min(prefix);
     let mut out = Zeroizing::new(Vec::with_capacity(len + 48));
     let mut counter: u16 = 1;
     while out.len() < len {

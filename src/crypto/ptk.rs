@@ -4,8 +4,8 @@
 
 use super::Error;
 use super::mic::MicAlgorithm;
-use super::prf::{kdf_sha256, kdf_sha384, prf_sha1};
-use super::secret::{Pmk, Ptk};
+use super::prf::{kdf_sha256, kdf_sha256_prefix, kdf_sha384, kdf_sha384_prefix, prf_sha1};
+use super::secret::{Kck, Pmk, Ptk};
 use crate::wire::MacAddr;
 
 /// Label of the pairwise key expansion.
@@ -124,6 +124,31 @@ pub fn expand(kdf: Kdf, pmk: &Pmk, data: &[u8], bits: usize) -> zeroize::Zeroizi
     }
 }
 
+/// The KCK of the PTK for `suite` alone, equal to `derive_ptk(..).kck()`:
+/// a MIC check needs nothing else, and it is the first HMAC block of the
+/// expansion (of three or four for PRF-SHA1). `Length` stays the whole
+/// PTK's, which the KDFs hash into every block.
+pub fn derive_kck(
+    pmk: &Pmk,
+    suite: &Suite,
+    aa: MacAddr,
+    spa: MacAddr,
+    anonce: &[u8; 32],
+    snonce: &[u8; 32],
+) -> Kck {
+    let data = expansion_data(aa, spa, anonce, snonce);
+    let key = pmk.as_bytes();
+    let bits = suite.ptk_bits();
+    let bits16 = u16::try_from(bits).unwrap_or(u16::MAX);
+    let bytes = match suite.kdf {
+        // PRF-SHA1 output is prefix-stable: PRF-128 is the start of PRF-384.
+        Kdf::PrfSha1 => prf_sha1(key, LABEL, &data, suite.kck_len * 8),
+        Kdf::KdfSha256 => kdf_sha256_prefix(key, LABEL, &data, bits16, suite.kck_len),
+        Kdf::KdfSha384 => kdf_sha384_prefix(key, LABEL, &data, bits16, suite.kck_len),
+    };
+    Kck::from_slice(&bytes)
+}
+
 /// The PTK for `suite`.
 pub fn derive_ptk(
     pmk: &Pmk,
@@ -165,6 +190,33 @@ mod tests {
         );
         assert!(Suite::select(3, Some(4), false).is_err());
         assert!(Suite::select(5, None, false).is_err());
+    }
+
+    #[test]
+    fn kck_alone_equals_the_ptks_kck_for_every_suite() {
+        let pmk = Pmk::from_hex("0dc0d6eb90555ed6419756b9a15ec3e3209b63df707dd508d14581f8982721af")
+            .unwrap();
+        let aa = MacAddr([0x02, 0, 0, 0, 0, 1]);
+        let spa = MacAddr([0x02, 0, 0, 0, 0, 2]);
+        let anonce = [0x5a; 32];
+        let snonce = [0xa5; 32];
+        let suites = [
+            (1, None, true),
+            (2, Some(2), false),
+            (2, None, true),
+            (3, Some(6), false),
+            (0, Some(8), false),
+            (0, Some(11), false),
+            (0, Some(12), false),
+            (0, Some(20), true),
+        ];
+        for (version, akm, tkip) in suites {
+            let suite = Suite::select(version, akm, tkip).unwrap();
+            let ptk = derive_ptk(&pmk, &suite, aa, spa, &anonce, &snonce).unwrap();
+            let kck = derive_kck(&pmk, &suite, aa, spa, &anonce, &snonce);
+            assert_eq!(kck.as_bytes().len(), suite.kck_len, "{suite:?}");
+            assert_eq!(kck, *ptk.kck(), "{suite:?}");
+        }
     }
 
     #[test]

@@ -81,7 +81,9 @@ impl KeyChecks {
 
 use std::collections::{HashMap, hash_map::Entry};
 
-use crate::crypto::{self, Endian, PairwiseKeys, PairwiseParams, PmkCache, secret::Pmk};
+use crate::crypto::{
+    self, Endian, MicInput, MicKey, PairwiseKeys, PairwiseParams, PmkCache, secret::Pmk,
+};
 use crate::handshake::{
     analysis::LinkAnalysis,
     attempt::{AttemptFacts, Message, first_pairwise_and_akm},
@@ -380,7 +382,7 @@ fn check_all(
     let link_snonces = link_nonces(link, &[KeyMsg::M2]);
     // A retransmitted M1 keeps its ANonce and the station its SNonce: every
     // retry's MIC is checked under the same candidate PTKs.
-    let mut ptks = PtkCache::default();
+    let mut keys = MicKeyCache::default();
     let extend = |mut own: Vec<[u8; 32]>, more: &[[u8; 32]]| {
         for nonce in more {
             if !own.contains(nonce) {
@@ -436,7 +438,7 @@ fn check_all(
                     };
                     verify(
                         frame, message, params, pmk, aa, spa, &anonces, &snonces, &mut pair,
-                        &mut ptks,
+                        &mut keys,
                     )
                 }
                 KeyMsg::Request => MicStatus::NotChecked,
@@ -461,7 +463,7 @@ fn verify(
     anonces: &[[u8; 32]],
     snonces: &[[u8; 32]],
     pair: &mut Option<([u8; 32], [u8; 32])>,
-    ptks: &mut PtkCache,
+    keys: &mut MicKeyCache,
 ) -> MicStatus {
     if anonces.is_empty() {
         return MicStatus::Unverifiable("no ANonce in the inputs (msg 1/4 and 3/4 missing)");
@@ -474,14 +476,16 @@ fn verify(
             "the PMK of this AKM does not come from a passphrase (SAE, OWE or 802.1X)",
         );
     }
-    let mic_len = usize::from(message.mic_len);
+    // Prepared once for every candidate; an unreadable frame is reported
+    // after the AKM, as the whole-PTK check did.
+    let input = MicInput::new(frame, usize::from(message.mic_len)).ok();
     let mut attempt = |anonce: [u8; 32], snonce: [u8; 32]| -> Result<bool, MicStatus> {
         let p = params.pairwise(message, aa, spa, anonce, snonce);
-        match ptks.derive(pmk, p) {
-            Ok(keys) => match keys.verify_mic(frame, mic_len) {
-                Ok(_) => Ok(true),
-                Err(crypto::MicMismatch::Differs { .. }) => Ok(false),
-                Err(_) => Err(MicStatus::Unverifiable(
+        match keys.derive(pmk, p) {
+            Ok(key) => match input.as_ref().map(|input| key.verify(input)) {
+                Some(Ok(_)) => Ok(true),
+                Some(Err(crypto::MicMismatch::Differs { .. })) => Ok(false),
+                Some(Err(_)) | None => Err(MicStatus::Unverifiable(
                     "MIC algorithm or length not supported for this AKM",
                 )),
             },
@@ -524,26 +528,22 @@ fn verify(
     MicStatus::Failed
 }
 
-/// The PTKs of one link under one PMK, by their public inputs.
+/// The KCKs of one link under one PMK, by their public inputs.
 #[derive(Default)]
-struct PtkCache(HashMap<PairwiseParams, PairwiseKeys>);
+struct MicKeyCache(HashMap<PairwiseParams, MicKey>);
 
-impl PtkCache {
+impl MicKeyCache {
     /// At most this many are kept: a link of many failed attempts tries
     /// each of its nonces with 32 corrections.
     const MAX: usize = 4096;
 
-    fn derive(
-        &mut self,
-        pmk: &Pmk,
-        params: PairwiseParams,
-    ) -> Result<&PairwiseKeys, crypto::Error> {
+    fn derive(&mut self, pmk: &Pmk, params: PairwiseParams) -> Result<&MicKey, crypto::Error> {
         if self.0.len() >= Self::MAX && !self.0.contains_key(&params) {
             self.0.clear();
         }
         match self.0.entry(params) {
-            Entry::Occupied(keys) => Ok(keys.into_mut()),
-            Entry::Vacant(slot) => Ok(slot.insert(PairwiseKeys::derive(pmk, &params)?)),
+            Entry::Occupied(key) => Ok(key.into_mut()),
+            Entry::Vacant(slot) => Ok(slot.insert(MicKey::derive(pmk, &params)?)),
         }
     }
 }
@@ -726,10 +726,10 @@ fn typo_variant(
         return TypoSearch::NotFound;
     };
     let p = params.pairwise(message, link.id.ap, link.id.sta, anonce, snonce);
-    let mic_len = usize::from(message.mic_len);
-    let verify = |pmk: &Pmk| {
-        PairwiseKeys::derive(pmk, &p).is_ok_and(|keys| keys.verify_mic(frame, mic_len).is_ok())
+    let Ok(input) = MicInput::new(frame, usize::from(message.mic_len)) else {
+        return TypoSearch::NotFound;
     };
+    let verify = |pmk: &Pmk| MicKey::derive(pmk, &p).is_ok_and(|key| key.verify(&input).is_ok());
     if let Some(known) = memo.found.iter().find(|v| verify(&v.pmk)) {
         return TypoSearch::Found(known.description.clone());
     }
