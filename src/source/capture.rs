@@ -256,6 +256,22 @@ impl CaptureReader {
         prefetch(next.wrapping_add(64));
     }
 
+    /// As [`Self::prefetch_next`], and the next block's trailing length
+    /// too: a pcapng block is checked at both ends, and its last bytes sit
+    /// a block away from its header. Reading the next block's length here
+    /// costs a cache hit (the kernel just copied those bytes in); waiting
+    /// for its trailer later cost a miss per block.
+    fn prefetch_next_block(&self, big_endian: bool) {
+        self.prefetch_next();
+        let avail = self.available();
+        if let Some(len) = read_u32(avail, 4, big_endian) {
+            let len = len as usize;
+            if (12..=avail.len()).contains(&len) {
+                prefetch(avail.as_ptr().wrapping_add(len - 4));
+            }
+        }
+    }
+
     fn offset_of(&self, index: usize) -> u64 {
         self.raw.base + index as u64
     }
@@ -416,7 +432,7 @@ impl CaptureReader {
         }
         let step = self.pcapng_block(block_type, block_len, big_endian, file_offset);
         self.raw.start = at + block_len;
-        self.prefetch_next();
+        self.prefetch_next_block(big_endian);
         if !matches!(step, Step::Damaged(..)) {
             self.resync = false;
         }
