@@ -304,7 +304,10 @@ impl<'j> Condenser<'j> {
         // Collected in place: `None` is a niche, so both have one size, and
         // `filter_map` (unlike `flatten`) reuses the arena's allocation.
         #[allow(clippy::filter_map_identity)]
-        let events = self.arena.into_iter().filter_map(|event| event).collect();
+        let mut events: Vec<Event> = self.arena.into_iter().filter_map(|event| event).collect();
+        // The arena was sized for the attempts still open while reading;
+        // what the analysis allocates next can take the rest.
+        events.shrink_to_fit();
         (events, plan, self.condensed)
     }
 }
