@@ -436,8 +436,31 @@ fn check_all(
                             }
                         },
                     };
+                    // Nonce corrections stand in for an M1 (or M3) the capture
+                    // lacks: with the one this message answers present (same
+                    // replay counter), its ANonce is exact, and a MIC that
+                    // fails with it fails for another key, not another nonce.
+                    let answered_seen = |kind: KeyMsg| {
+                        message.replay_counter.is_some()
+                            && facts.of(kind).any(|(_, m)| {
+                                m.replay_counter == message.replay_counter
+                                    && full_nonce(m).is_some()
+                            })
+                    };
+                    let corrections = match message.msg {
+                        KeyMsg::M2 => !answered_seen(KeyMsg::M1),
+                        KeyMsg::M4 => !answered_seen(KeyMsg::M3),
+                        _ => false,
+                    };
                     verify(
-                        frame, message, params, pmk, aa, spa, &anonces, &snonces, &mut pair,
+                        frame,
+                        message,
+                        params,
+                        pmk,
+                        (aa, spa),
+                        (&anonces, &snonces),
+                        corrections,
+                        &mut pair,
                         &mut keys,
                     )
                 }
@@ -458,10 +481,9 @@ fn verify(
     message: &Message,
     params: &LinkParams,
     pmk: &Pmk,
-    aa: MacAddr,
-    spa: MacAddr,
-    anonces: &[[u8; 32]],
-    snonces: &[[u8; 32]],
+    (aa, spa): (MacAddr, MacAddr),
+    (anonces, snonces): (&[[u8; 32]], &[[u8; 32]]),
+    corrections: bool,
     pair: &mut Option<([u8; 32], [u8; 32])>,
     keys: &mut MicKeyCache,
 ) -> MicStatus {
@@ -508,7 +530,7 @@ fn verify(
     }
     // hcxtools' nonce-error correction: an AP that counts ANonces up between
     // retransmitted M1s answers M2s whose M1 the capture does not have.
-    if matches!(message.msg, KeyMsg::M2 | KeyMsg::M4) {
+    if corrections {
         for &base in anonces {
             for (anonce, delta, endian) in crypto::nonce_corrections(base) {
                 for &snonce in snonces {
