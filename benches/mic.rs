@@ -1,8 +1,8 @@
 //! Cost of one candidate in the key checks: a PMK and a nonce pair tried
 //! against a message's MIC. With a key that verifies nothing, every
-//! station message tries each ANonce of its link with 32 nonce
-//! corrections, so this is what a capture of failing links spends its
-//! key-check time on. `whole_ptk` is the PTK-then-MIC path, `kck_only` the
+//! station message tries each ANonce of its link (with 32 nonce
+//! corrections of each when the frame it answers is missing), so this is
+//! what a capture of failing links spends its key-check time on. `whole_ptk` is the PTK-then-MIC path, `kck_only` the
 //! one the analysis runs. Run with `cargo bench --bench mic`.
 
 use std::hint::black_box;
