@@ -244,8 +244,8 @@ impl MicInput {
 }
 
 /// The KCK of one key expansion without the rest of the PTK: what checking
-/// a candidate PMK or nonce against a MIC needs, at a third of the cost of
-/// a whole PTK for PRF-SHA1.
+/// a candidate PMK or nonce against a MIC needs, one HMAC block of the
+/// expansion instead of three (four for TKIP) with PRF-SHA1.
 pub struct MicKey {
     algorithm: MicAlgorithm,
     kck: Kck,
