@@ -206,8 +206,12 @@ pub fn analyse(
     };
     let mut timeline = Timeline::default();
     let mut inputs = Vec::new();
+    // After a read long enough for a progress bar, the analysis of what it
+    // held can take seconds too: say what is going on meanwhile.
+    let mut status = Status::default();
     for (index, path) in files.iter().enumerate() {
         let mut bar = Progress::for_file(path);
+        status.active |= bar.active;
         let mut progress = |bytes: u64| bar.update(bytes);
         let options = LoadOptions {
             own_capture_observer: match args.capture_side {
@@ -243,6 +247,10 @@ pub fn analyse(
         timeline.add(loaded.input, loaded.events);
         timeline.plan.extend(loaded.plan);
     }
+    status.show(&format!(
+        "analysing {}",
+        count(timeline.events.len(), "event")
+    ));
     timeline.finish();
     let mut analyses = handshake::analyze(&timeline, user_ssid.as_ref());
     analyses.retain(|a| bssid.is_none_or(|b| a.id.ap == b) && sta.is_none_or(|s| a.id.sta == s));
@@ -252,6 +260,10 @@ pub fn analyse(
     let resolved = key.get(hint.as_ref().map(|s| s.as_bytes()))?;
     let key_given = resolved.is_some();
     if let Some(resolved) = resolved {
+        status.show(&format!(
+            "checking the key on {}",
+            count(analyses.len(), "link")
+        ));
         let mut input = KeyInput::new(&mut resolved.cache, !args.no_typo_search);
         check_keys(
             &timeline,
@@ -262,6 +274,7 @@ pub fn analyse(
     }
     // Their memory serves the diagnosis and the report instead.
     timeline.release_frames();
+    status.show(&format!("diagnosing {}", count(analyses.len(), "link")));
     let diagnosis = diagnose::diagnose(&timeline, &analyses);
     Ok(Analysed {
         timeline,
@@ -781,6 +794,42 @@ fn each_document(
         object.insert("file".to_string(), name.into());
     }
     Ok(document)
+}
+
+/// A one-line note on stderr of the analysis step under way, drawn only
+/// after a read that showed a progress bar; gone when it is dropped, errors
+/// included, before anything else is printed.
+#[derive(Default)]
+struct Status {
+    active: bool,
+    drawn: bool,
+}
+
+impl Status {
+    fn show(&mut self, what: &str) {
+        if self.active {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[K{what}...");
+            let _ = err.flush();
+            self.drawn = true;
+        }
+    }
+}
+
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+impl Drop for Status {
+    fn drop(&mut self) {
+        if self.drawn {
+            let _ = write!(std::io::stderr(), "\r\x1b[K");
+        }
+    }
 }
 
 /// A one-line progress display on stderr for long reads: only when stderr
