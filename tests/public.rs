@@ -155,3 +155,33 @@ fn pmkid_alone_proves_the_ap_key() {
             .starts_with("PMKID")
     );
 }
+
+#[test]
+fn an_attempt_no_rule_concludes_about_has_no_verdict() {
+    // virgin_broadband: a station's attempt in the middle of the capture
+    // shows only its association, msg 2/4 and msg 4/4. The capture does not
+    // end there, so it is not an incomplete capture: nothing is concluded.
+    if util::shared_present("captures-public/pyrit_wpapsk-virgin_broadband.dump.gz").is_none() {
+        return;
+    }
+    let (_, report) = analyze("pyrit_wpapsk-virgin_broadband.dump.gz", &[]);
+    let attempts: Vec<&Value> = report["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|l| l["attempts"].as_array().unwrap())
+        .collect();
+    let open = attempts
+        .iter()
+        .find(|a| a["m1"] == 0 && a["m2"] == 1 && a["m4"] == 1)
+        .expect("the attempt with msg 2/4 and 4/4 alone");
+    assert_eq!(open["verdict"], Value::Null, "{open}");
+    // Every other attempt keeps a verdict of its own.
+    assert!(
+        attempts
+            .iter()
+            .filter(|a| !std::ptr::eq(**a, *open))
+            .all(|a| a["verdict"].is_string()),
+        "{attempts:?}"
+    );
+}

@@ -68,8 +68,10 @@ pub struct LinkDiagnosis {
     /// Every finding, verdict first, then by attempt.
     pub findings: Vec<Finding>,
     pub coverage: Coverage,
-    /// Per attempt, its own verdict id.
-    pub attempt_verdicts: Vec<&'static str>,
+    /// Per attempt, its own verdict id; `None` when no rule concluded
+    /// anything about it (an attempt in the middle of a capture is not an
+    /// incomplete capture).
+    pub attempt_verdicts: Vec<Option<&'static str>>,
 }
 
 /// The diagnosis of everything given.
@@ -120,7 +122,7 @@ pub fn diagnose(timeline: &Timeline, links: &[LinkAnalysis]) -> Diagnosis {
             .collect();
         let attempt_verdicts = per_attempt
             .iter()
-            .map(|f| primary(f).map_or("incomplete-capture", |f| f.id))
+            .map(|f| primary(f).map(|f| f.id))
             .collect();
         // An attempt stands for itself and for the repeats counted on it.
         let weights: Vec<usize> = (0..per_attempt.len())

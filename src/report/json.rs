@@ -242,7 +242,7 @@ fn link_json<'a>(
                     last_line,
                 }
             }),
-            verdict: link.attempt_verdicts.get(i).copied(),
+            verdict: link.attempt_verdicts.get(i).copied().flatten(),
         })
         .collect();
     let epoch = report.epoch();

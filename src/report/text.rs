@@ -204,7 +204,12 @@ fn write_link(
         .iter()
         .map(|&m| facts.count(m))
         .collect();
-        let attempt_verdict = link.attempt_verdicts.get(a).copied().unwrap_or("-");
+        let attempt_verdict = link
+            .attempt_verdicts
+            .get(a)
+            .copied()
+            .flatten()
+            .unwrap_or("-");
         let number = analysis.attempt_number(a);
         let repeats = analysis.repeats(a).map(|r| {
             let which = if r.count == 1 {
