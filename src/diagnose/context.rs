@@ -148,6 +148,35 @@ impl<'a> Context<'a> {
         })
     }
 
+    /// The station's first encrypted data frame after the attempt's only
+    /// msg 3/4, when no msg 4/4 is in view: a sniffer that missed msg 4/4.
+    /// The station installs its keys as it sends msg 4/4, and the attempt
+    /// began with an (re)association, so no earlier key is left to encrypt
+    /// with; the AP never re-sent msg 3/4 and nobody disconnected, so
+    /// nothing says it still waited for msg 4/4; and no check of the
+    /// replay found a reason for either side to drop a message.
+    pub fn encrypting_without_m4(&self) -> Option<usize> {
+        if self.count(KeyMsg::M4) > 0 || self.ended_by_disconnect() || !self.facts.checks.is_empty()
+        {
+            return None;
+        }
+        let mut m3s = self.facts.of(KeyMsg::M3);
+        let (m3, message) = m3s.next()?;
+        if m3s.next().is_some() || !(message.on_air || message.receiver_saw) {
+            return None;
+        }
+        let fresh = self.facts.events.iter().any(|&i| {
+            matches!(
+                self.timeline.events.get(i).map(|e| &e.kind),
+                Some(EventKind::AssociationRequest { .. } | EventKind::AssociationResponse { .. })
+            )
+        });
+        if !fresh {
+            return None;
+        }
+        self.station_encrypted_after(m3)
+    }
+
     /// Deauthentications and disassociations in the attempt:
     /// (event, sent by the AP, reason).
     pub fn deauths(&self) -> Vec<(usize, bool, u16)> {

@@ -1,4 +1,6 @@
-//! `handshake-ok`: all four messages, consistent; with a key, every MIC verifies.
+//! `handshake-ok`: all four messages, consistent; with a key, every MIC
+//! verifies. A msg 4/4 the sniffer missed does not hide a completed
+//! handshake when the station already encrypts with the new keys.
 
 use crate::diagnose::{Confidence, Context, Finding, Rule, evidence};
 use crate::handshake::{LogFact, keycheck::MicStatus};
@@ -19,7 +21,10 @@ impl Rule for HandshakeOk {
             .any(|(_, m)| m.on_air || m.receiver_saw || m.sender_saw);
         let last_m4 = ctx.messages(KeyMsg::M4).map(|(i, _)| i).last();
         let m3_after_m4 = last_m4.is_some_and(|m4| ctx.messages(KeyMsg::M3).any(|(i, _)| i > m4));
-        let complete = (m3_reached && last_m4.is_some() && !m3_after_m4) || completed_log.is_some();
+        let m4_missed = ctx.encrypting_without_m4();
+        let complete = (m3_reached && last_m4.is_some() && !m3_after_m4)
+            || completed_log.is_some()
+            || m4_missed.is_some();
         if !complete {
             return None;
         }
@@ -37,21 +42,35 @@ impl Rule for HandshakeOk {
         let m4_acked = last_m4
             .and_then(|i| ctx.message(i))
             .is_some_and(|m| m.acked == Some(true) || m.receiver_saw);
-        let confidence = if verified || completed_log.is_some() || m4_acked {
+        let confidence = if completed_log.is_none() && last_m4.is_none() {
+            // Inferred from what the station did, not seen.
+            Confidence::Likely
+        } else if verified || completed_log.is_some() || m4_acked {
             Confidence::Certain
         } else {
             Confidence::Likely
         };
-        let summary = if verified {
-            "the 4-way handshake completed and every MIC checked verifies with your key"
+        let mut summary = if verified {
+            "the 4-way handshake completed and every MIC checked verifies with your key".to_string()
         } else {
-            "the 4-way handshake completed"
+            "the 4-way handshake completed".to_string()
         };
+        if m4_missed.is_some() && completed_log.is_none() {
+            summary.push_str(
+                "; msg 4/4 is not in the capture, but the station encrypts with the new keys and the AP never re-sent msg 3/4",
+            );
+        }
         let mut finding = Finding::new(self.id(), confidence, summary);
         for kind in [KeyMsg::M1, KeyMsg::M2, KeyMsg::M3, KeyMsg::M4] {
             finding = evidence::messages(ctx, finding, kind);
         }
         finding = evidence::m3_key_data(ctx, finding);
+        if let Some(event) = m4_missed.filter(|_| completed_log.is_none()) {
+            finding = finding.evidence(
+                ctx.origin(event),
+                "the station's first encrypted data frame after msg 3/4: it installs the new keys as it sends msg 4/4, which the capture missed",
+            );
+        }
         if let Some(event) = completed_log {
             finding = finding.evidence(
                 ctx.origin(event),

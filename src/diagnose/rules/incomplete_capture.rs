@@ -14,8 +14,10 @@ impl Rule for IncompleteCapture {
     fn check(&self, ctx: &Context<'_>) -> Option<Finding> {
         let first = ctx.facts.messages.first()?;
         let starts_late = first.msg != KeyMsg::M1 && ctx.link.attempt_number(ctx.attempt) == 1;
-        let ends_early =
-            ctx.is_last_attempt() && !ctx.ended_by_disconnect() && ctx.count(KeyMsg::M4) == 0;
+        let ends_early = ctx.is_last_attempt()
+            && !ctx.ended_by_disconnect()
+            && ctx.count(KeyMsg::M4) == 0
+            && ctx.encrypting_without_m4().is_none();
         if !starts_late && !ends_early {
             return None;
         }
