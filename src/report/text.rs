@@ -27,6 +27,17 @@ pub struct Style {
 /// timeline of the verdict's attempt and the last ones only.
 const ATTEMPTS_SHOWN: usize = 3;
 
+/// Without --verbose, a run of more alike timeline rows than this (a
+/// deauthentication flood, say) shows its first row and a count. Shorter
+/// runs, such as the retransmissions of one message, keep their timing.
+const ALIKE_SHOWN: usize = 8;
+
+/// Without --verbose, a finding with more evidence than this (thousands,
+/// in a deauthentication flood) shows the first `EVIDENCE_SHOWN - 1` items
+/// and a count of the rest. A wrong key's four rounds in both daemons'
+/// logs stay well below it.
+const EVIDENCE_SHOWN: usize = 40;
+
 pub fn write(report: &Report<'_>, style: Style, out: &mut dyn Write) -> io::Result<()> {
     let namer = Namer::new(style.redact);
     // APs first, so pseudonyms number APs and stations separately and stably.
@@ -291,7 +302,9 @@ fn write_link(
         )?;
     }
     let mut last_attempt = None;
-    for row in rows.iter().filter(|r| shown(r.attempt)) {
+    let shown_rows: Vec<&Row> = rows.iter().filter(|r| shown(r.attempt)).collect();
+    let mut at = 0;
+    while let Some(&row) = shown_rows.get(at) {
         if last_attempt.is_some() && last_attempt != Some(row.attempt) {
             writeln!(
                 out,
@@ -301,6 +314,19 @@ fn write_link(
         }
         last_attempt = Some(row.attempt);
         writeln!(out, "{indent}{}", row_text(row, epoch, several))?;
+        let run = shown_rows
+            .get(at..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|r| alike(row, r))
+            .count();
+        if style.verbose || run <= ALIKE_SHOWN {
+            at += 1;
+            continue;
+        }
+        let rest = shown_rows.get(at + 1..at + run).unwrap_or_default();
+        writeln!(out, "{indent}{}", alike_summary(rest, epoch, several))?;
+        at += run;
     }
     if style.markdown {
         writeln!(out, "```")?;
@@ -317,6 +343,56 @@ fn write_link(
         write_finding(report, style, namer, finding, out)?;
     }
     Ok(())
+}
+
+/// Rows that say the same thing, whoever sent them: same attempt, same
+/// text, same replay counter and MIC result.
+fn alike(a: &Row, b: &Row) -> bool {
+    a.attempt == b.attempt
+        && a.what == b.what
+        && a.replay_counter == b.replay_counter
+        && a.mic == b.mic
+}
+
+/// One line for a run of alike rows after its first: how many, from whom,
+/// and where the run ends.
+fn alike_summary(rest: &[&Row], epoch: f64, several: bool) -> String {
+    let from_ap = rest
+        .iter()
+        .filter(|r| r.direction == Direction::ApToSta)
+        .count();
+    let from_sta = rest
+        .iter()
+        .filter(|r| r.direction == Direction::StaToAp)
+        .count();
+    let mut senders = Vec::new();
+    if from_ap > 0 {
+        senders.push(format!("{from_ap} AP->STA"));
+    }
+    if from_sta > 0 {
+        senders.push(format!("{from_sta} STA->AP"));
+    }
+    let senders = if senders.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", senders.join(", "))
+    };
+    let end = rest
+        .last()
+        .map(|r| {
+            let time = r
+                .time
+                .map(|t| format!(" at {:.3} s", t - epoch))
+                .unwrap_or_default();
+            format!(", the last: {}{time}", origin_short(r.origin, several))
+        })
+        .unwrap_or_default();
+    format!(
+        "{:>9} {:>8} ... and {} more alike{senders}{end} (-v shows every one)",
+        "",
+        "",
+        rest.len()
+    )
 }
 
 fn row_text(row: &Row, epoch: f64, several: bool) -> String {
@@ -400,13 +476,33 @@ fn write_finding(
         )?;
     }
     let several = report.inputs.len() > 1;
-    for evidence in &finding.evidence {
+    let listed = if style.verbose || finding.evidence.len() <= EVIDENCE_SHOWN {
+        finding.evidence.len()
+    } else {
+        EVIDENCE_SHOWN - 1
+    };
+    for evidence in finding.evidence.iter().take(listed) {
         let at = match evidence.origin {
             Some(origin) if several => format!("{} ", origin_short(origin, true)),
             Some(origin) => format!("{}: ", origin_text(origin)),
             None => String::new(),
         };
         bullet(style, out, 3, &format!("{at}{}", evidence.note))?;
+    }
+    let rest = finding.evidence.get(listed..).unwrap_or_default();
+    if !rest.is_empty() {
+        let last = rest
+            .iter()
+            .rev()
+            .find_map(|e| e.origin)
+            .map(|o| format!(", the last at {}", origin_text(o)))
+            .unwrap_or_default();
+        bullet(
+            style,
+            out,
+            3,
+            &format!("... and {} more{last} (-v lists every one)", rest.len()),
+        )?;
     }
     for ruled in &finding.rules_out {
         bullet(style, out, 3, &format!("rules out {ruled}"))?;

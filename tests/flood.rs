@@ -1,0 +1,110 @@
+//! A deauthentication flood (what `aireplay-ng -0` sends to force a
+//! handshake) must not bury the report: the text and Markdown reports
+//! count alike timeline rows and long evidence lists instead of printing
+//! thousands of lines; `-v` and JSON keep every one.
+
+mod util;
+
+use std::path::PathBuf;
+
+const AP: [u8; 6] = [0x02, 0, 0, 0, 0, 0];
+const STA: [u8; 6] = [0x02, 0, 0, 0, 0x01, 0];
+const FLOOD: usize = 600;
+
+/// The lab's handshake-ok capture and, timed a minute before it,
+/// `FLOOD` deauthentications (reason 7) in both directions.
+fn flooded() -> PathBuf {
+    let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("captures/handshake-ok-radiotap.pcap");
+    let mut out = std::fs::read(base).unwrap();
+    for n in 0..FLOOD {
+        let (from, to) = if n % 2 == 0 { (AP, STA) } else { (STA, AP) };
+        let mut frame = vec![0, 0, 8, 0, 0, 0, 0, 0]; // radiotap, no fields
+        frame.extend_from_slice(&[0xc0, 0x00, 0x3a, 0x01]);
+        frame.extend_from_slice(&to);
+        frame.extend_from_slice(&from);
+        frame.extend_from_slice(&AP);
+        frame.extend_from_slice(&((n as u16 % 4096) << 4).to_le_bytes());
+        frame.extend_from_slice(&7u16.to_le_bytes());
+        let second = 1_795_639_800u32 + (n / 100) as u32;
+        let micros = (n % 100) as u32 * 10_000;
+        for word in [second, micros, frame.len() as u32, frame.len() as u32] {
+            out.extend_from_slice(&word.to_le_bytes());
+        }
+        out.extend_from_slice(&frame);
+    }
+    let path = std::env::temp_dir().join(format!("wpadiag-flood-{}.pcap", std::process::id()));
+    std::fs::write(&path, out).unwrap();
+    path
+}
+
+#[test]
+fn a_deauthentication_flood_is_counted_not_listed() {
+    let path = flooded();
+    let file = path.to_string_lossy().into_owned();
+    let text = util::stdout(&util::run(&["analyze", &file]));
+    let markdown = util::stdout(&util::run(&["analyze", &file, "--format", "markdown"]));
+    let verbose = util::stdout(&util::run(&["analyze", &file, "-v"]));
+    let json = util::json(&util::run(&["analyze", &file, "--format", "json"]));
+    std::fs::remove_file(&path).unwrap();
+
+    let deauth_rows = |report: &str| {
+        report
+            .lines()
+            .filter(|l| l.contains("deauth reason 7"))
+            .count()
+    };
+    // Every one in -v and JSON.
+    assert!(deauth_rows(&verbose) >= FLOOD, "{}", deauth_rows(&verbose));
+    let rows = json["links"][0]["timeline"].as_array().unwrap();
+    let in_json = rows
+        .iter()
+        .filter(|r| {
+            r["what"]
+                .as_str()
+                .is_some_and(|w| w.contains("deauth reason 7"))
+        })
+        .count();
+    assert_eq!(in_json, FLOOD);
+    // Counted in text and Markdown, with both senders and the last frame.
+    for report in [&text, &markdown] {
+        assert!(deauth_rows(report) < 10, "{report}");
+        let summary = report
+            .lines()
+            .find(|l| l.contains("more alike"))
+            .unwrap_or_else(|| panic!("no count in {report}"));
+        assert!(
+            summary.contains(&format!("... and {} more alike", FLOOD - 1)),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("AP->STA") && summary.contains("STA->AP"),
+            "{summary}"
+        );
+        assert!(
+            report.lines().count() < 200,
+            "{} lines",
+            report.lines().count()
+        );
+    }
+    // The flood's own attempt cites every deauthentication; the text lists
+    // some and counts the rest.
+    let cited = |report: &str| {
+        report
+            .lines()
+            .filter(|l| l.contains("disconnected: reason 7"))
+            .count()
+    };
+    assert!(cited(&verbose) >= FLOOD, "{}", cited(&verbose));
+    for report in [&text, &markdown] {
+        assert!(cited(report) < 40, "{report}");
+        assert!(
+            report
+                .lines()
+                .any(|l| l.contains("more, the last at frame") && l.contains("-v lists every one")),
+            "{report}"
+        );
+    }
+    // The verdict is still the handshake's.
+    assert_eq!(json["links"][0]["verdict"], "handshake-ok");
+}
