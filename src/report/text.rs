@@ -32,7 +32,12 @@ const ATTEMPTS_SHOWN: usize = 3;
 /// runs, such as the retransmissions of one message, keep their timing.
 const ALIKE_SHOWN: usize = 8;
 
-/// Without --verbose, a finding with more evidence than this (thousands,
+/// Without --verbose, a note repeated in more pieces of a finding's
+/// evidence than this (one per frame of a flood) is listed once, counted.
+/// A daemon's four retries of a handshake stay below it, in their order.
+const ALIKE_EVIDENCE: usize = 8;
+
+/// Without --verbose, a finding with more evidence lines than this (thousands,
 /// in a deauthentication flood) shows the first `EVIDENCE_SHOWN - 1` items
 /// and a count of the rest. A wrong key's four rounds in both daemons'
 /// logs stay well below it.
@@ -476,22 +481,50 @@ fn write_finding(
         )?;
     }
     let several = report.inputs.len() > 1;
-    let listed = if style.verbose || finding.evidence.len() <= EVIDENCE_SHOWN {
-        finding.evidence.len()
+    let at = |origin: Option<crate::handshake::Origin>| match origin {
+        Some(origin) if several => format!("{} ", origin_short(origin, true)),
+        Some(origin) => format!("{}: ", origin_text(origin)),
+        None => String::new(),
+    };
+    // Each line with the number of pieces of evidence it stands for: a note
+    // repeated many times (one per frame of a flood) is listed once, where
+    // it first appears, with a count and its last frame.
+    let mut repeats: std::collections::HashMap<&str, (usize, Option<crate::handshake::Origin>)> =
+        std::collections::HashMap::new();
+    for evidence in &finding.evidence {
+        let entry = repeats.entry(evidence.note.as_str()).or_default();
+        entry.0 += 1;
+        entry.1 = evidence.origin.or(entry.1);
+    }
+    let mut lines: Vec<(String, usize)> = Vec::new();
+    let mut summarised = std::collections::HashSet::new();
+    for evidence in &finding.evidence {
+        let (count, last) = repeats
+            .get(evidence.note.as_str())
+            .copied()
+            .unwrap_or((1, None));
+        if style.verbose || count <= ALIKE_EVIDENCE {
+            lines.push((format!("{}{}", at(evidence.origin), evidence.note), 1));
+        } else if summarised.insert(evidence.note.as_str()) {
+            let last = last
+                .map(|o| format!(", the last at {}", origin_text(o)))
+                .unwrap_or_default();
+            lines.push((format!("{}{}", at(evidence.origin), evidence.note), 1));
+            lines.push((format!("... and {} more alike{last}", count - 1), count - 1));
+        }
+    }
+    let listed = if style.verbose || lines.len() <= EVIDENCE_SHOWN {
+        lines.len()
     } else {
         EVIDENCE_SHOWN - 1
     };
-    for evidence in finding.evidence.iter().take(listed) {
-        let at = match evidence.origin {
-            Some(origin) if several => format!("{} ", origin_short(origin, true)),
-            Some(origin) => format!("{}: ", origin_text(origin)),
-            None => String::new(),
-        };
-        bullet(style, out, 3, &format!("{at}{}", evidence.note))?;
+    for (line, _) in lines.iter().take(listed) {
+        bullet(style, out, 3, line)?;
     }
-    let rest = finding.evidence.get(listed..).unwrap_or_default();
-    if !rest.is_empty() {
-        let last = rest
+    let rest: usize = lines.iter().skip(listed).map(|(_, n)| n).sum();
+    if rest > 0 {
+        let last = finding
+            .evidence
             .iter()
             .rev()
             .find_map(|e| e.origin)
@@ -501,7 +534,7 @@ fn write_finding(
             style,
             out,
             3,
-            &format!("... and {} more{last} (-v lists every one)", rest.len()),
+            &format!("... and {rest} more{last} (-v lists every one)"),
         )?;
     }
     for ruled in &finding.rules_out {
