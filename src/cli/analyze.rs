@@ -78,7 +78,9 @@ pub struct Args {
     #[arg(long, value_name = "OUT.pcapng")]
     pub annotate: Option<PathBuf>,
 
-    /// Show the timeline of every attempt (by default: the verdict's and the last ones).
+    /// Show everything: the timeline of every attempt (by default: the verdict's and the
+    /// last ones), every row of a flood of alike frames and every piece of evidence (by
+    /// default counted once past a few).
     #[arg(short, long)]
     pub verbose: bool,
 
@@ -383,7 +385,7 @@ pub(crate) struct Output {
     pub format: Format,
     pub color: Color,
     pub redact: bool,
-    /// Every attempt's timeline.
+    /// Every attempt's timeline, every row and every piece of evidence.
     pub verbose: bool,
 }
 

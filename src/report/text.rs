@@ -19,7 +19,8 @@ pub struct Style {
     pub markdown: bool,
     pub color: bool,
     pub redact: bool,
-    /// Every attempt's timeline, not only the verdict's and the last ones.
+    /// Every attempt's timeline, not only the verdict's and the last ones,
+    /// and every row and piece of evidence, none counted.
     pub verbose: bool,
 }
 
