@@ -251,7 +251,7 @@ pub fn analyse(
     }
     status.show(&format!(
         "analysing {}",
-        count(timeline.events.len(), "event")
+        plural(timeline.events.len(), "event")
     ));
     timeline.finish();
     let mut analyses = handshake::analyze(&timeline, user_ssid.as_ref());
@@ -264,7 +264,7 @@ pub fn analyse(
     if let Some(resolved) = resolved {
         status.show(&format!(
             "checking the key on {}",
-            count(analyses.len(), "link")
+            plural(analyses.len(), "link")
         ));
         let mut input = KeyInput::new(&mut resolved.cache, !args.no_typo_search);
         check_keys(
@@ -276,7 +276,7 @@ pub fn analyse(
     }
     // Their memory serves the diagnosis and the report instead.
     timeline.release_frames();
-    status.show(&format!("diagnosing {}", count(analyses.len(), "link")));
+    status.show(&format!("diagnosing {}", plural(analyses.len(), "link")));
     let diagnosis = diagnose::diagnose(&timeline, &analyses);
     Ok(Analysed {
         timeline,
@@ -744,7 +744,6 @@ fn write_summary(
     let completed = rows.iter().filter(|r| r.bssid != "-" && r.ok).count();
     let failed = rows.iter().filter(|r| !r.ok).count();
     writeln!(out)?;
-    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     write!(
         out,
         "{}, {}: {completed} completed; {}",
@@ -818,12 +817,9 @@ impl Status {
     }
 }
 
-fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
+/// "1 link", "2 links".
+fn plural(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 impl Drop for Status {
