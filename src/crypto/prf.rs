@@ -38,30 +38,15 @@ pub fn kdf_sha384(key: &[u8], label: &[u8], context: &[u8], bits: u16) -> Zeroiz
     kdf::<Sha384>(key, label, context, bits, usize::MAX)
 }
 
-/// The first `bytes` of [`kdf_sha256`]`(.., bits)`, computing only the
-/// blocks they need.
-pub fn kdf_sha256_prefix(
+/// The first `prefix` bytes of KDF-`bits` over HMAC-`D`, computing only the
+/// blocks they need (`usize::MAX`: all of it).
+pub(crate) fn kdf<D>(
     key: &[u8],
     label: &[u8],
     context: &[u8],
     bits: u16,
-    bytes: usize,
-) -> Zeroizing<Vec<u8>> {
-    kdf::<Sha256>(key, label, context, bits, bytes)
-}
-
-/// The first `bytes` of [`kdf_sha384`]`(.., bits)`.
-pub fn kdf_sha384_prefix(
-    key: &[u8],
-    label: &[u8],
-    context: &[u8],
-    bits: u16,
-    bytes: usize,
-) -> Zeroizing<Vec<u8>> {
-    kdf::<Sha384>(key, label, context, bits, bytes)
-}
-
-fn kdf<D>(key: &[u8], label: &[u8], context: &[u8], bits: u16, prefix: usize) -> Zeroizing<Vec<u8>>
+    prefix: usize,
+) -> Zeroizing<Vec<u8>>
 where
     D: hmac::EagerHash,
     Hmac<D>: KeyInit + Mac,

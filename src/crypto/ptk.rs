@@ -4,7 +4,9 @@
 
 use super::Error;
 use super::mic::MicAlgorithm;
-use super::prf::{kdf_sha256, kdf_sha256_prefix, kdf_sha384, kdf_sha384_prefix, prf_sha1};
+use sha2::{Sha256, Sha384};
+
+use super::prf::{kdf, prf_sha1};
 use super::secret::{Kck, Pmk, Ptk};
 use crate::wire::MacAddr;
 
@@ -116,18 +118,31 @@ pub fn expansion_data(aa: MacAddr, spa: MacAddr, anonce: &[u8; 32], snonce: &[u8
 
 /// Raw PTK bytes of `bits` from `kdf`.
 pub fn expand(kdf: Kdf, pmk: &Pmk, data: &[u8], bits: usize) -> zeroize::Zeroizing<Vec<u8>> {
+    expand_prefix(kdf, pmk, data, bits, usize::MAX)
+}
+
+/// The first `bytes` of [`expand`], computing only the HMAC blocks they
+/// need. `Length` stays `bits`: the KDFs hash it into every block.
+fn expand_prefix(
+    kdf_kind: Kdf,
+    pmk: &Pmk,
+    data: &[u8],
+    bits: usize,
+    bytes: usize,
+) -> zeroize::Zeroizing<Vec<u8>> {
+    let key = pmk.as_bytes();
     let bits16 = u16::try_from(bits).unwrap_or(u16::MAX);
-    match kdf {
-        Kdf::PrfSha1 => prf_sha1(pmk.as_bytes(), LABEL, data, bits),
-        Kdf::KdfSha256 => kdf_sha256(pmk.as_bytes(), LABEL, data, bits16),
-        Kdf::KdfSha384 => kdf_sha384(pmk.as_bytes(), LABEL, data, bits16),
+    match kdf_kind {
+        // PRF-SHA1 output is prefix-stable: PRF-128 is the start of PRF-384.
+        Kdf::PrfSha1 => prf_sha1(key, LABEL, data, bits.min(bytes.saturating_mul(8))),
+        Kdf::KdfSha256 => kdf::<Sha256>(key, LABEL, data, bits16, bytes),
+        Kdf::KdfSha384 => kdf::<Sha384>(key, LABEL, data, bits16, bytes),
     }
 }
 
 /// The KCK of the PTK for `suite` alone, equal to `derive_ptk(..).kck()`:
 /// a MIC check needs nothing else, and it is the first HMAC block of the
-/// expansion (of three or four for PRF-SHA1). `Length` stays the whole
-/// PTK's, which the KDFs hash into every block.
+/// expansion (of three or four for PRF-SHA1).
 pub fn derive_kck(
     pmk: &Pmk,
     suite: &Suite,
@@ -137,16 +152,13 @@ pub fn derive_kck(
     snonce: &[u8; 32],
 ) -> Kck {
     let data = expansion_data(aa, spa, anonce, snonce);
-    let key = pmk.as_bytes();
-    let bits = suite.ptk_bits();
-    let bits16 = u16::try_from(bits).unwrap_or(u16::MAX);
-    let bytes = match suite.kdf {
-        // PRF-SHA1 output is prefix-stable: PRF-128 is the start of PRF-384.
-        Kdf::PrfSha1 => prf_sha1(key, LABEL, &data, suite.kck_len * 8),
-        Kdf::KdfSha256 => kdf_sha256_prefix(key, LABEL, &data, bits16, suite.kck_len),
-        Kdf::KdfSha384 => kdf_sha384_prefix(key, LABEL, &data, bits16, suite.kck_len),
-    };
-    Kck::from_slice(&bytes)
+    Kck::from_slice(&expand_prefix(
+        suite.kdf,
+        pmk,
+        &data,
+        suite.ptk_bits(),
+        suite.kck_len,
+    ))
 }
 
 /// The PTK for `suite`.
