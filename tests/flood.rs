@@ -39,6 +39,16 @@ fn flooded(name: &str, reason: impl Fn(usize) -> u16) -> PathBuf {
     path
 }
 
+/// How many lines of `report` contain `needle`.
+fn lines_with(report: &str, needle: &str) -> usize {
+    report.lines().filter(|l| l.contains(needle)).count()
+}
+
+/// N in a line "... and N more ...".
+fn count_after_and(line: &str) -> Option<usize> {
+    line.split("and ").nth(1)?.split(' ').next()?.parse().ok()
+}
+
 #[test]
 fn a_deauthentication_flood_is_counted_not_listed() {
     let path = flooded("same", |_| 7);
@@ -49,14 +59,12 @@ fn a_deauthentication_flood_is_counted_not_listed() {
     let json = util::json(&util::run(&["analyze", &file, "--format", "json"]));
     std::fs::remove_file(&path).unwrap();
 
-    let deauth_rows = |report: &str| {
-        report
-            .lines()
-            .filter(|l| l.contains("deauth reason 7"))
-            .count()
-    };
     // Every one in -v and JSON.
-    assert!(deauth_rows(&verbose) >= FLOOD, "{}", deauth_rows(&verbose));
+    assert!(
+        lines_with(&verbose, "deauth reason 7") >= FLOOD,
+        "{}",
+        lines_with(&verbose, "deauth reason 7")
+    );
     let rows = json["links"][0]["timeline"].as_array().unwrap();
     let in_json = rows
         .iter()
@@ -69,7 +77,7 @@ fn a_deauthentication_flood_is_counted_not_listed() {
     assert_eq!(in_json, FLOOD);
     // Counted in text and Markdown, with both senders and the last frame.
     for report in [&text, &markdown] {
-        assert!(deauth_rows(report) < 10, "{report}");
+        assert!(lines_with(report, "deauth reason 7") < 10, "{report}");
         let summary = report
             .lines()
             .find(|l| l.contains("more alike"))
@@ -90,26 +98,17 @@ fn a_deauthentication_flood_is_counted_not_listed() {
     }
     // The flood's own attempt cites every deauthentication; the text names
     // each kind once and counts the rest.
-    let cited = |report: &str| {
-        report
-            .lines()
-            .filter(|l| l.contains("disconnected: reason 7"))
-            .count()
-    };
-    assert!(cited(&verbose) >= FLOOD, "{}", cited(&verbose));
+    assert!(
+        lines_with(&verbose, "disconnected: reason 7") >= FLOOD,
+        "{}",
+        lines_with(&verbose, "disconnected: reason 7")
+    );
     for report in [&text, &markdown] {
-        assert_eq!(cited(report), 2, "{report}");
+        assert_eq!(lines_with(report, "disconnected: reason 7"), 2, "{report}");
         let counted: usize = report
             .lines()
             .filter(|l| l.contains("more alike, the last at frame"))
-            .filter_map(|l| {
-                l.split("and ")
-                    .nth(1)?
-                    .split(' ')
-                    .next()?
-                    .parse::<usize>()
-                    .ok()
-            })
+            .filter_map(count_after_and)
             .sum();
         assert_eq!(counted + 2, FLOOD, "{report}");
     }
@@ -145,11 +144,7 @@ fn a_long_list_of_different_evidence_is_cut_with_a_count() {
         .rev()
         .take_while(|l| l.trim_start().starts_with("- frame"))
         .count();
-    let rest: usize = lines[cut]
-        .split("and ")
-        .nth(1)
-        .and_then(|t| t.split(' ').next()?.parse().ok())
-        .unwrap();
+    let rest = count_after_and(lines[cut]).unwrap();
     assert_eq!(listed, 39, "{text}");
     assert_eq!(listed + rest, total, "{text}");
 }

@@ -8,18 +8,6 @@ use std::path::PathBuf;
 
 const CAPTURE: &str = "captures/handshake-ok-radiotap.pcap";
 
-/// The records of a little-endian pcap: (offset of the record header, length of all).
-fn records(pcap: &[u8]) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut at = 24;
-    while at + 16 <= pcap.len() {
-        let incl = u32::from_le_bytes(pcap[at + 8..at + 12].try_into().unwrap()) as usize;
-        out.push((at, 16 + incl));
-        at += 16 + incl;
-    }
-    out
-}
-
 /// The lines `wpadiag frames` prints for the capture, one per frame.
 fn frame_lines() -> Vec<String> {
     let output = util::run(&["frames", CAPTURE]);
@@ -31,9 +19,10 @@ fn without(name: &str, drop: impl Fn(usize) -> bool) -> PathBuf {
     let pcap =
         std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(CAPTURE)).unwrap();
     let mut out = pcap[..24].to_vec();
-    for (index, (at, len)) in records(&pcap).into_iter().enumerate() {
+    for (index, (data, len)) in util::pcap_records(&pcap).into_iter().enumerate() {
         if !drop(index + 1) {
-            out.extend_from_slice(&pcap[at..at + len]);
+            // The record with its 16-byte header.
+            out.extend_from_slice(&pcap[data - 16..data + len]);
         }
     }
     let path =

@@ -8,19 +8,6 @@ mod util;
 
 use std::path::{Path, PathBuf};
 
-/// Little-endian pcap records: (offset of the record data, its length).
-fn records(pcap: &[u8]) -> Vec<(usize, usize)> {
-    assert_eq!(&pcap[..4], &[0xd4, 0xc3, 0xb2, 0xa1], "little-endian pcap");
-    let mut out = Vec::new();
-    let mut at = 24;
-    while at + 16 <= pcap.len() {
-        let incl = u32::from_le_bytes(pcap[at + 8..at + 12].try_into().unwrap()) as usize;
-        out.push((at + 16, incl));
-        at += 16 + incl;
-    }
-    out
-}
-
 /// Offset of the 802.11 header and of the radiotap Flags byte in a record.
 fn layout(pcap: &[u8], record: (usize, usize)) -> (usize, usize) {
     let data = &pcap[record.0..record.0 + record.1];
@@ -83,7 +70,7 @@ const MISMATCH: &str = "captures/psk-mismatch-radiotap.pcap";
 #[test]
 fn eapol_frame_with_bad_fcs_is_dropped_and_counted() {
     let mut pcap = std::fs::read(OK).unwrap();
-    let all = records(&pcap);
+    let all = util::pcap_records(&pcap);
     // Frame 97 is msg 3/4 (frames --format json).
     let m3 = all[96];
     let (_, flags) = layout(&pcap, m3);
@@ -129,7 +116,7 @@ fn eapol_frame_with_bad_fcs_is_dropped_and_counted() {
 #[test]
 fn forged_msg1_from_another_transmitter_is_pointed_out() {
     let mut pcap = std::fs::read(MISMATCH).unwrap();
-    let all = records(&pcap);
+    let all = util::pcap_records(&pcap);
     // Frame 105 is the AP's second msg 1/4: give it another transmitter
     // (addr2) while its source address (addr3) stays the AP's.
     let (dot11, _) = layout(&pcap, all[104]);
@@ -169,7 +156,7 @@ fn forged_msg1_from_another_transmitter_is_pointed_out() {
 #[test]
 fn deauth_with_sequence_number_out_of_line_is_pointed_out() {
     let mut pcap = std::fs::read(MISMATCH).unwrap();
-    let all = records(&pcap);
+    let all = util::pcap_records(&pcap);
     // Frame 147 is the AP's deauthentication, sequence number 9 between
     // the AP's msg 1/4 with 8 and its Authentication with 14.
     let (dot11, _) = layout(&pcap, all[146]);

@@ -117,18 +117,13 @@ fn capture(name: &str, stations: u8, passphrase: &[u8]) -> PathBuf {
     path
 }
 
-fn analyze(path: &Path, passphrase: &str, extra: &[&str]) -> serde_json::Value {
+/// The links of `wpadiag analyze PATH --passphrase GIVEN EXTRA...` (JSON).
+fn links(path: &Path, given: &str, extra: &[&str]) -> Vec<serde_json::Value> {
     let path = path.to_string_lossy();
-    let mut args = vec![
-        "analyze",
-        &path,
-        "--format",
-        "json",
-        "--passphrase",
-        passphrase,
-    ];
+    let mut args = vec!["analyze", &path, "--format", "json", "--passphrase", given];
     args.extend_from_slice(extra);
-    util::json(&util::run(&args))
+    let report = util::json(&util::run(&args));
+    report["links"].as_array().unwrap().clone()
 }
 
 fn notes(link: &serde_json::Value) -> Vec<String> {
@@ -144,11 +139,10 @@ fn notes(link: &serde_json::Value) -> Vec<String> {
 #[test]
 fn a_variant_found_on_one_link_is_named_on_every_link() {
     let path = capture("found", 7, b"sourdough&Rye#2210");
-    let report = analyze(&path, "sourdough&Rye#2201", &[]);
+    let links = links(&path, "sourdough&Rye#2201", &[]);
     std::fs::remove_file(&path).unwrap();
-    let links = report["links"].as_array().unwrap();
     assert_eq!(links.len(), 7);
-    for link in links {
+    for link in &links {
         assert_eq!(link["key"]["station_uses_given_key"], false);
         assert_eq!(link["key"]["variant"], "characters 17 and 18 swapped");
         assert!(!notes(link).iter().any(|n| n.contains("were not tried")));
@@ -159,11 +153,11 @@ fn a_variant_found_on_one_link_is_named_on_every_link() {
 fn a_network_matching_no_variant_is_searched_on_its_first_links_only() {
     // The stations' passphrase is no small edit of the one given.
     let path = capture("none", 6, b"sourdough&Rye#2210");
-    let report = analyze(&path, "kx7!Qa9z", &[]);
+    let all = links(&path, "kx7!Qa9z", &[]);
+    let alone = links(&path, "kx7!Qa9z", &["--sta", "02:00:00:00:01:05"]);
     std::fs::remove_file(&path).unwrap();
-    let links = report["links"].as_array().unwrap();
-    assert_eq!(links.len(), 6);
-    let skipped: Vec<bool> = links
+    assert_eq!(all.len(), 6);
+    let skipped: Vec<bool> = all
         .iter()
         .map(|link| {
             assert_eq!(link["key"]["station_uses_given_key"], false);
@@ -178,13 +172,9 @@ fn a_network_matching_no_variant_is_searched_on_its_first_links_only() {
     assert_eq!(skipped.iter().filter(|s| **s).count(), 6 - limit);
 
     // Alone, a link that was skipped gets its own search.
-    let path = capture("alone", 6, b"sourdough&Rye#2210");
-    let report = analyze(&path, "kx7!Qa9z", &["--sta", "02:00:00:00:01:05"]);
-    std::fs::remove_file(&path).unwrap();
-    let links = report["links"].as_array().unwrap();
-    assert_eq!(links.len(), 1);
+    assert_eq!(alone.len(), 1);
     assert!(
-        !notes(&links[0])
+        !notes(&alone[0])
             .iter()
             .any(|n| n.contains("were not tried"))
     );

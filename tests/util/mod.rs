@@ -101,3 +101,16 @@ impl XorShift {
         }
     }
 }
+
+/// Little-endian pcap records: (offset of the record data, its length).
+pub fn pcap_records(pcap: &[u8]) -> Vec<(usize, usize)> {
+    assert_eq!(&pcap[..4], &[0xd4, 0xc3, 0xb2, 0xa1], "little-endian pcap");
+    let mut out = Vec::new();
+    let mut at = 24;
+    while at + 16 <= pcap.len() {
+        let incl = u32::from_le_bytes(pcap[at + 8..at + 12].try_into().unwrap()) as usize;
+        out.push((at + 16, incl));
+        at += 16 + incl;
+    }
+    out
+}
