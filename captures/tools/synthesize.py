@@ -13,6 +13,7 @@ modes:
   replay      msg 1/4's replay counter jumps ahead of the msg 2/4 and 3/4 that follow; msg 4/4 removed
   assoc-ie    the association request's RSN element differs from the one in msg 2/4
   beacon-ie   the Beacons' and Probe Responses' RSN element differs from the one in msg 3/4
+  m4-missed   msg 4/4 and the ACK right after it removed, as a sniffer that missed them
 """
 import struct
 import sys
@@ -84,7 +85,7 @@ def mutate(mode, frame):
         frame[at + 17 + 31] ^= 0x5A
     elif mode == "replay" and kind == "M1":
         frame[at + 16] = (frame[at + 16] + 4) & 0xFF
-    elif mode in ("anonce", "replay") and kind == "M4":
+    elif mode in ("anonce", "replay", "m4-missed") and kind == "M4":
         return None
     elif mode == "assoc-ie" and ftype == 0 and sub == 0:
         found = rsn_element(frame, 4)
@@ -103,10 +104,15 @@ def main(mode, src, dst):
     data = open(src, "rb").read()
     out = [data[:24]]
     changed = dropped = 0
+    after_dropped = False
     for header, packet in records(data):
         radiotap = struct.unpack("<H", packet[2:4])[0]
         frame = dot11(packet)
         new = mutate(mode, frame)
+        # The sniffer that missed msg 4/4 missed its ACK too.
+        if mode == "m4-missed" and after_dropped and subtype(frame) == (1, 13):
+            new = None
+        after_dropped = new is None
         if new is None:
             dropped += 1
             continue
