@@ -817,17 +817,17 @@ impl Status {
     }
 }
 
-/// "1 link", "2 links".
-fn plural(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
-}
-
 impl Drop for Status {
     fn drop(&mut self) {
         if self.drawn {
             let _ = write!(std::io::stderr(), "\r\x1b[K");
         }
     }
+}
+
+/// "1 link", "2 links".
+fn plural(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// A one-line progress display on stderr for long reads: only when stderr

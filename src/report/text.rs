@@ -2,12 +2,13 @@
 //! Markdown one is made to be pasted into a mailing-list or bug-tracker
 //! thread (verdict first, fixed-width timeline in a code block, no colour).
 
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
 use owo_colors::OwoColorize;
 
 use crate::diagnose::{Confidence, Finding, LinkDiagnosis};
-use crate::handshake::{LinkAnalysis, keycheck::MicStatus};
+use crate::handshake::{LinkAnalysis, Origin, keycheck::MicStatus};
 use crate::report::{
     model::{Direction, Report, Row, origin_short, origin_text},
     redact::Namer,
@@ -481,39 +482,7 @@ fn write_finding(
             &format!("closest SSID seen: \"{}\"", namer.ssid(hint)),
         )?;
     }
-    let several = report.inputs.len() > 1;
-    let at = |origin: Option<crate::handshake::Origin>| match origin {
-        Some(origin) if several => format!("{} ", origin_short(origin, true)),
-        Some(origin) => format!("{}: ", origin_text(origin)),
-        None => String::new(),
-    };
-    // Each line with the number of pieces of evidence it stands for: a note
-    // repeated many times (one per frame of a flood) is listed once, where
-    // it first appears, with a count and its last frame.
-    let mut repeats: std::collections::HashMap<&str, (usize, Option<crate::handshake::Origin>)> =
-        std::collections::HashMap::new();
-    for evidence in &finding.evidence {
-        let entry = repeats.entry(evidence.note.as_str()).or_default();
-        entry.0 += 1;
-        entry.1 = evidence.origin.or(entry.1);
-    }
-    let mut lines: Vec<(String, usize)> = Vec::new();
-    let mut summarised = std::collections::HashSet::new();
-    for evidence in &finding.evidence {
-        let (count, last) = repeats
-            .get(evidence.note.as_str())
-            .copied()
-            .unwrap_or((1, None));
-        if style.verbose || count <= ALIKE_EVIDENCE {
-            lines.push((format!("{}{}", at(evidence.origin), evidence.note), 1));
-        } else if summarised.insert(evidence.note.as_str()) {
-            let last = last
-                .map(|o| format!(", the last at {}", origin_text(o)))
-                .unwrap_or_default();
-            lines.push((format!("{}{}", at(evidence.origin), evidence.note), 1));
-            lines.push((format!("... and {} more alike{last}", count - 1), count - 1));
-        }
-    }
+    let lines = evidence_lines(finding, style.verbose, report.inputs.len() > 1);
     let listed = if style.verbose || lines.len() <= EVIDENCE_SHOWN {
         lines.len()
     } else {
@@ -524,13 +493,7 @@ fn write_finding(
     }
     let rest: usize = lines.iter().skip(listed).map(|(_, n)| n).sum();
     if rest > 0 {
-        let last = finding
-            .evidence
-            .iter()
-            .rev()
-            .find_map(|e| e.origin)
-            .map(|o| format!(", the last at {}", origin_text(o)))
-            .unwrap_or_default();
+        let last = last_at(finding.evidence.iter().rev().find_map(|e| e.origin));
         bullet(
             style,
             out,
@@ -545,6 +508,49 @@ fn write_finding(
         bullet(style, out, 3, &format!("next: {step}"))?;
     }
     Ok(())
+}
+
+/// A finding's evidence as lines, each with how many pieces it stands for.
+/// Without `verbose`, a note repeated many times (one per frame of a
+/// flood) is listed once, where it first appears, with a count and its
+/// last frame.
+fn evidence_lines(finding: &Finding, verbose: bool, several: bool) -> Vec<(String, usize)> {
+    let at = |origin: Option<Origin>| match origin {
+        Some(origin) if several => format!("{} ", origin_short(origin, true)),
+        Some(origin) => format!("{}: ", origin_text(origin)),
+        None => String::new(),
+    };
+    let mut repeats: HashMap<&str, (usize, Option<Origin>)> = HashMap::new();
+    for evidence in &finding.evidence {
+        let entry = repeats.entry(evidence.note.as_str()).or_default();
+        entry.0 += 1;
+        entry.1 = evidence.origin.or(entry.1);
+    }
+    let mut lines = Vec::new();
+    let mut summarised = HashSet::new();
+    for evidence in &finding.evidence {
+        let (count, last) = repeats
+            .get(evidence.note.as_str())
+            .copied()
+            .unwrap_or((1, None));
+        if verbose || count <= ALIKE_EVIDENCE {
+            lines.push((format!("{}{}", at(evidence.origin), evidence.note), 1));
+        } else if summarised.insert(evidence.note.as_str()) {
+            lines.push((format!("{}{}", at(evidence.origin), evidence.note), 1));
+            lines.push((
+                format!("... and {} more alike{}", count - 1, last_at(last)),
+                count - 1,
+            ));
+        }
+    }
+    lines
+}
+
+/// ", the last at frame N" (nothing without an origin).
+fn last_at(origin: Option<Origin>) -> String {
+    origin
+        .map(|o| format!(", the last at {}", origin_text(o)))
+        .unwrap_or_default()
 }
 
 fn heading(style: Style, out: &mut dyn Write, text: &str) -> io::Result<()> {
