@@ -718,37 +718,9 @@ fn typo_variant(
     ssid: &[u8],
     memo: &mut SsidTypos,
 ) -> TypoSearch {
-    let Some(passphrase) = key.passphrase() else {
-        return TypoSearch::NotFound;
-    };
-    let Some((facts, index, message)) = link.attempts.iter().find_map(|facts| {
-        facts
-            .messages
-            .iter()
-            .enumerate()
-            .find(|(_, m)| matches!(m.msg, KeyMsg::M2 | KeyMsg::M3) && m.eapol_event.is_some())
-            .map(|(i, m)| (facts, i, m))
-    }) else {
-        return TypoSearch::NotFound;
-    };
-    let Some(frame) = eapol_of(events, message) else {
-        return TypoSearch::NotFound;
-    };
-    let (anonces, snonces) = match message.msg {
-        KeyMsg::M2 => (
-            anonce_candidates(facts, index),
-            full_nonce(message).into_iter().collect::<Vec<_>>(),
-        ),
-        _ => (
-            full_nonce(message).into_iter().collect(),
-            snonce_candidates(facts, index),
-        ),
-    };
-    let (Some(&anonce), Some(&snonce)) = (anonces.first(), snonces.first()) else {
-        return TypoSearch::NotFound;
-    };
-    let p = params.pairwise(message, link.id.ap, link.id.sta, anonce, snonce);
-    let Ok(input) = MicInput::new(frame, usize::from(message.mic_len)) else {
+    let (Some(passphrase), Some((p, input))) =
+        (key.passphrase(), typo_target(events, link, params))
+    else {
         return TypoSearch::NotFound;
     };
     let verify = |pmk: &Pmk| MicKey::derive(pmk, &p).is_ok_and(|key| key.verify(&input).is_ok());
@@ -767,4 +739,36 @@ fn typo_variant(
         }
         None => TypoSearch::NotFound,
     }
+}
+
+/// The link's first station message with a frame, ready for checking
+/// candidate PMKs: its key expansion inputs and its prepared frame.
+fn typo_target(
+    events: &[Event],
+    link: &LinkAnalysis,
+    params: &LinkParams,
+) -> Option<(PairwiseParams, MicInput)> {
+    let (facts, index, message) = link.attempts.iter().find_map(|facts| {
+        facts
+            .messages
+            .iter()
+            .enumerate()
+            .find(|(_, m)| matches!(m.msg, KeyMsg::M2 | KeyMsg::M3) && m.eapol_event.is_some())
+            .map(|(i, m)| (facts, i, m))
+    })?;
+    let frame = eapol_of(events, message)?;
+    let (anonces, snonces) = match message.msg {
+        KeyMsg::M2 => (
+            anonce_candidates(facts, index),
+            full_nonce(message).into_iter().collect::<Vec<_>>(),
+        ),
+        _ => (
+            full_nonce(message).into_iter().collect(),
+            snonce_candidates(facts, index),
+        ),
+    };
+    let (&anonce, &snonce) = (anonces.first()?, snonces.first()?);
+    let p = params.pairwise(message, link.id.ap, link.id.sta, anonce, snonce);
+    let input = MicInput::new(frame, usize::from(message.mic_len)).ok()?;
+    Some((p, input))
 }
