@@ -80,7 +80,7 @@ fn check_names(events: &[Event]) -> Vec<(&'static str, Option<KeyMsg>)> {
 fn assert_link(events: &[Event], observer: Observer) {
     for e in events {
         assert_eq!(e.observer, observer, "line {}", line(e));
-        assert!(e.time.is_some(), "line {}", line(e));
+        assert!(e.time.get().is_some(), "line {}", line(e));
         match &e.kind {
             EventKind::Key(k) => assert_eq!((k.ap, k.sta), (mac(AP), mac(STA)), "line {}", line(e)),
             EventKind::Log { ap, sta, .. } => {

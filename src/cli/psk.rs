@@ -245,9 +245,10 @@ fn capture_ssids(path: &Path) -> anyhow::Result<Vec<Vec<u8>>> {
     for event in &loaded.events {
         let ssid = match &event.kind {
             EventKind::Beacon { ssid, .. } | EventKind::ProbeRequest { ssid, .. } => ssid,
-            EventKind::AssociationRequest {
-                ssid: Some(ssid), ..
-            } => ssid,
+            EventKind::AssociationRequest { elements, .. } => match &elements.ssid {
+                Some(ssid) => ssid,
+                None => continue,
+            },
             EventKind::Log {
                 fact:
                     LogFact::Associating {

@@ -108,7 +108,7 @@ pub fn log_verdicts(ctx: &Context<'_>, mut finding: Finding) -> Finding {
 pub fn m1_timing(ctx: &Context<'_>, finding: Finding) -> Finding {
     let times: Vec<f64> = ctx
         .messages(KeyMsg::M1)
-        .filter_map(|(_, m)| ctx.timeline.events.get(m.first())?.time)
+        .filter_map(|(_, m)| ctx.timeline.events.get(m.first())?.time.get())
         .collect();
     if times.len() < 2 {
         return finding;

@@ -102,9 +102,11 @@ fn ssids_for(
     }
     for &index in &link.events {
         match &timeline.events[index].kind {
-            EventKind::AssociationRequest {
-                ssid: Some(ssid), ..
-            } => add(ssid),
+            EventKind::AssociationRequest { elements, .. } => {
+                if let Some(ssid) = &elements.ssid {
+                    add(ssid);
+                }
+            }
             EventKind::Log {
                 fact:
                     LogFact::Associating {

@@ -229,8 +229,8 @@ pub fn replay(events: &[Event], attempt_events: &[usize]) -> AttemptFacts {
                     }
                 }
             }
-            EventKind::AssociationRequest { rsn, wpa, .. } => {
-                if let Some(ie) = rsn.as_deref().or(wpa.as_deref()).cloned() {
+            EventKind::AssociationRequest { elements, .. } => {
+                if let Some(ie) = elements.rsn.as_ref().or(elements.wpa.as_ref()).cloned() {
                     facts.assoc_ie = Some((index, ie));
                 }
             }
@@ -464,7 +464,7 @@ pub(crate) mod fixtures {
     ) -> Event {
         Event {
             origin: Origin::Frame { file: 0, number },
-            time: Some(number as f64),
+            time: (number as f64).into(),
             observer,
             kind: EventKind::Key(Box::new(KeyEvent {
                 ap: AP,
@@ -490,7 +490,7 @@ pub(crate) mod fixtures {
     pub fn deauth(number: u64, reason: u16) -> Event {
         Event {
             origin: Origin::Frame { file: 0, number },
-            time: Some(number as f64),
+            time: (number as f64).into(),
             observer: Observer::Air,
             kind: EventKind::Deauthentication {
                 ta: AP,

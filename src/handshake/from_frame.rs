@@ -9,7 +9,8 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::handshake::event::{
-    AirInfo, Event, EventKind, KeyAction, KeyEvent, Observer, Origin, Partial, SecurityIe, Ssid,
+    AirInfo, AssocElements, Event, EventKind, KeyAction, KeyEvent, Observer, Origin, Partial,
+    SecurityIe, Ssid,
 };
 use crate::wire::{
     self, LinkType, MacAddr, Timestamp,
@@ -606,9 +607,11 @@ impl FrameIngest {
                     sta: ta,
                     bssid,
                     reassociation,
-                    ssid: elements.ssid().map(|s| Ssid(s.to_vec())),
-                    rsn: security_ie(elements, 48).map(Box::new),
-                    wpa: security_ie(elements, 221).map(Box::new),
+                    elements: Box::new(AssocElements {
+                        ssid: elements.ssid().map(|s| Ssid(s.to_vec())),
+                        rsn: security_ie(elements, 48),
+                        wpa: security_ie(elements, 221),
+                    }),
                     air: Some(air),
                 },
             ),
@@ -765,7 +768,7 @@ impl FrameIngest {
     fn push_event(&mut self, origin: Origin, time: f64, observer: Observer, kind: EventKind) {
         self.events.push(Event {
             origin,
-            time: Some(time),
+            time: time.into(),
             observer,
             kind,
         });

@@ -219,7 +219,7 @@ impl LogAssembler {
                 file: self.file,
                 number: ctx.number,
             },
-            time: ctx.time,
+            time: ctx.time.into(),
             observer: Observer::Station,
             kind,
         });
@@ -314,8 +314,8 @@ impl LogAssembler {
             Record::StateChange { from, to } => self.fact(
                 ctx,
                 LogFact::StateChange {
-                    from: from.to_string(),
-                    to: to.to_string(),
+                    from: from.into(),
+                    to: to.into(),
                 },
             ),
             Record::TryingToAssociate {
@@ -495,7 +495,7 @@ impl LogAssembler {
                     let fact = LogFact::CheckFailed {
                         check: check.name,
                         msg: check.msg,
-                        text: ctx.text.to_string(),
+                        text: ctx.text.into(),
                     };
                     let ap = self.ap_for(ctx);
                     self.emit(
@@ -524,7 +524,7 @@ impl LogAssembler {
                 let fact = LogFact::CheckFailed {
                     check: check.name,
                     msg: check.msg.or(from_frame),
-                    text: ctx.text.to_string(),
+                    text: ctx.text.into(),
                 };
                 let sta = self.own_sta;
                 self.emit(ctx, EventKind::Log { ap, sta, fact });
@@ -704,7 +704,7 @@ impl LogAssembler {
                 let fact = LogFact::CheckFailed {
                     check: check.name,
                     msg: check.msg,
-                    text: ctx.text.to_string(),
+                    text: ctx.text.into(),
                 };
                 self.ap_fact(ctx, sta, fact);
             }
@@ -1243,7 +1243,7 @@ WPA: Invalid EAPOL-Key MIC - dropping packet
         });
         assert_eq!(deauth, Some((ap, sta, 15)));
         let m1 = events.iter().find_map(|e| match &e.kind {
-            EventKind::Key(k) if k.msg == KeyMsg::M1 => Some((k.ap, k.sta, k.action, e.time)),
+            EventKind::Key(k) if k.msg == KeyMsg::M1 => Some((k.ap, k.sta, k.action, e.time.get())),
             _ => None,
         });
         assert_eq!(m1, Some((ap, sta, KeyAction::Sent, Some(1_700_000_001.1))));

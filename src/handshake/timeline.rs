@@ -126,7 +126,7 @@ impl Timeline {
             .iter()
             .map(|event| {
                 let file = file_of(event);
-                match event.time {
+                match event.time.get() {
                     Some(t) => {
                         carried.insert(file, t);
                         t

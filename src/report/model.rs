@@ -81,7 +81,7 @@ impl Report<'_> {
         self.timeline
             .events
             .iter()
-            .find_map(|e| e.time)
+            .find_map(|e| e.time.get())
             .unwrap_or(0.0)
     }
 
@@ -105,7 +105,7 @@ impl Report<'_> {
             };
             let attempt = attempt_of.get(&index).copied().unwrap_or(0);
             let mut row = Row {
-                time: event.time,
+                time: event.time.get(),
                 origin: event.origin,
                 direction: Direction::Log(event.observer),
                 what: String::new(),

@@ -685,7 +685,7 @@ fn event_line(
     namer: &Namer,
     shows_acks: bool,
 ) -> Option<String> {
-    let time = event.time.unwrap_or(0.0);
+    let time = event.time.get().unwrap_or(0.0);
     let start = *epoch.get_or_insert(time);
     let rel = time - start;
     let (what, air) = match &event.kind {
