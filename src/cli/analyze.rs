@@ -255,6 +255,7 @@ pub fn analyse(
     ));
     timeline.finish();
     let mut analyses = handshake::analyze(&timeline, user_ssid.as_ref());
+    timeline.release_plan();
     analyses.retain(|a| bssid.is_none_or(|b| a.id.ap == b) && sta.is_none_or(|s| a.id.sta == s));
     let hint = user_ssid
         .clone()

@@ -168,7 +168,9 @@ pub fn diagnose(timeline: &Timeline, links: &[LinkAnalysis]) -> Diagnosis {
     // there by position, not by a search per comparison.
     // A condensed capture (one input) orders links by where they first
     // appear in it, repeats counted: their first events may be gone.
-    let condensed = !timeline.plan.is_empty();
+    let condensed = links
+        .iter()
+        .any(|a| a.link.attempts.iter().any(|t| t.repeats.is_some()));
     type FirstSeen = (bool, Option<Origin>, usize);
     let mut keyed: Vec<(FirstSeen, LinkDiagnosis)> = links
         .iter()

@@ -61,11 +61,12 @@ pub fn analyze(timeline: &Timeline, user_ssid: Option<&Ssid>) -> Vec<LinkAnalysi
     timeline
         .links()
         .into_iter()
-        .map(|link| {
+        .map(|mut link| {
+            // Each attempt's events move to its replay: kept once, not twice.
             let attempts = link
                 .attempts
-                .iter()
-                .map(|a| attempt::replay(&timeline.events, &a.events))
+                .iter_mut()
+                .map(|a| attempt::replay(&timeline.events, std::mem::take(&mut a.events)))
                 .collect();
             let beacons = beacon_ssids.get(&link.id.ap).map(Vec::as_slice);
             let ssids = ssids_for(timeline, &link, &bss_table, beacons, user_ssid);

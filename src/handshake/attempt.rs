@@ -184,13 +184,14 @@ impl AttemptFacts {
     }
 }
 
-/// Builds the facts of one attempt from its events.
-pub fn replay(events: &[Event], attempt_events: &[usize]) -> AttemptFacts {
+/// Builds the facts of one attempt from its events (indices into
+/// `events`), which the facts keep.
+pub fn replay(events: &[Event], attempt_events: Vec<usize>) -> AttemptFacts {
     let mut facts = AttemptFacts {
-        events: attempt_events.to_vec(),
+        events: attempt_events,
         ..AttemptFacts::default()
     };
-    for &index in attempt_events {
+    for &index in &facts.events {
         let Some(event) = events.get(index) else {
             continue;
         };
@@ -538,7 +539,7 @@ mod tests {
 
     fn replay_all(events: &[Event]) -> AttemptFacts {
         let indices: Vec<usize> = (0..events.len()).collect();
-        replay(events, &indices)
+        replay(events, indices)
     }
 
     #[test]

@@ -65,6 +65,8 @@ pub struct LinkId {
 /// M1 of a new ANonce) to the deauthentication that ends it.
 #[derive(Debug, Clone, Default)]
 pub struct Attempt {
+    /// Indices into the timeline's events. [`crate::handshake::analyze`]
+    /// moves them to the attempt's replay (`AttemptFacts::events`).
     pub events: Vec<usize>,
     /// 1-based among all the link's attempts, condensed ones included.
     pub number: u64,
@@ -106,6 +108,12 @@ impl Timeline {
             .collect();
         keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         self.events = keyed.into_iter().map(|(_, _, e)| e).collect();
+    }
+
+    /// Lets the condensing plan go once the links are split: only
+    /// [`Self::links`] reads it, and each attempt has its repeats by then.
+    pub fn release_plan(&mut self) {
+        self.plan = AttemptPlan::new();
     }
 
     /// Drops the EAPOL frames' bytes. The key checks are the last to read
