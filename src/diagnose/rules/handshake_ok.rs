@@ -21,13 +21,13 @@ impl Rule for HandshakeOk {
             .any(|(_, m)| m.on_air || m.receiver_saw || m.sender_saw);
         let last_m4 = ctx.messages(KeyMsg::M4).map(|(i, _)| i).last();
         let m3_after_m4 = last_m4.is_some_and(|m4| ctx.messages(KeyMsg::M3).any(|(i, _)| i > m4));
-        let m4_missed = ctx.encrypting_without_m4();
-        let complete = (m3_reached && last_m4.is_some() && !m3_after_m4)
-            || completed_log.is_some()
-            || m4_missed.is_some();
-        if !complete {
-            return None;
-        }
+        let seen = (m3_reached && last_m4.is_some() && !m3_after_m4) || completed_log.is_some();
+        // Where nothing shows the end, what the station did may.
+        let m4_missed = if seen {
+            None
+        } else {
+            Some(ctx.encrypting_without_m4()?)
+        };
         let any_failed = ctx
             .facts
             .messages
@@ -42,8 +42,8 @@ impl Rule for HandshakeOk {
         let m4_acked = last_m4
             .and_then(|i| ctx.message(i))
             .is_some_and(|m| m.acked == Some(true) || m.receiver_saw);
-        let confidence = if completed_log.is_none() && last_m4.is_none() {
-            // Inferred from what the station did, not seen.
+        let confidence = if m4_missed.is_some() {
+            // Inferred, not seen.
             Confidence::Likely
         } else if verified || completed_log.is_some() || m4_acked {
             Confidence::Certain
@@ -55,7 +55,7 @@ impl Rule for HandshakeOk {
         } else {
             "the 4-way handshake completed".to_string()
         };
-        if m4_missed.is_some() && completed_log.is_none() {
+        if m4_missed.is_some() {
             summary.push_str(
                 "; msg 4/4 is not in the capture, but the station encrypts with the new keys and the AP never re-sent msg 3/4",
             );
@@ -65,7 +65,7 @@ impl Rule for HandshakeOk {
             finding = evidence::messages(ctx, finding, kind);
         }
         finding = evidence::m3_key_data(ctx, finding);
-        if let Some(event) = m4_missed.filter(|_| completed_log.is_none()) {
+        if let Some(event) = m4_missed {
             finding = finding.evidence(
                 ctx.origin(event),
                 "the station's first encrypted data frame after msg 3/4: it installs the new keys as it sends msg 4/4, which the capture missed",
