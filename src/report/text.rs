@@ -533,10 +533,12 @@ fn evidence_lines(finding: &Finding, verbose: bool, several: bool) -> Vec<(Strin
             .get(evidence.note.as_str())
             .copied()
             .unwrap_or((1, None));
-        if verbose || count <= ALIKE_EVIDENCE {
-            lines.push((format!("{}{}", at(evidence.origin), evidence.note), 1));
-        } else if summarised.insert(evidence.note.as_str()) {
-            lines.push((format!("{}{}", at(evidence.origin), evidence.note), 1));
+        let counted = !verbose && count > ALIKE_EVIDENCE;
+        if counted && !summarised.insert(evidence.note.as_str()) {
+            continue;
+        }
+        lines.push((format!("{}{}", at(evidence.origin), evidence.note), 1));
+        if counted {
             lines.push((
                 format!("... and {} more alike{}", count - 1, last_at(last)),
                 count - 1,
